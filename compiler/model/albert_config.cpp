@@ -1,0 +1,69 @@
+#include "compiler/model/albert_config.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "common/json_reader.hpp"
+
+namespace edgebert::model {
+
+const char* activation_name(Activation a) {
+    switch (a) {
+        case Activation::GeluNew: return "gelu_new";
+        case Activation::Gelu: return "gelu";
+        case Activation::Relu: return "relu";
+    }
+    return "?";
+}
+
+void AlbertConfig::validate(const std::string& origin) const {
+    if (hidden_size % num_attention_heads != 0) {
+        throw ConfigError(fmt::format(
+            "{}: field 'hidden_size' = {} is not a multiple of 'num_attention_heads' = {}", origin,
+            hidden_size, num_attention_heads));
+    }
+    if (num_hidden_layers % num_hidden_groups != 0) {
+        throw ConfigError(fmt::format(
+            "{}: field 'num_hidden_layers' = {} is not a multiple of 'num_hidden_groups' = {}",
+            origin, num_hidden_layers, num_hidden_groups));
+    }
+}
+
+static AlbertConfig read_config(const boost::json::value& v, const std::string& origin,
+                                const std::string& default_name) {
+    JsonReader r(v, origin);
+    AlbertConfig c;
+    c.name = r.get_string("name", r.get_string("_name_or_path", default_name));
+    c.hidden_size = static_cast<int>(r.get_int("hidden_size", 16, 16384));
+    c.num_attention_heads = static_cast<int>(r.get_int("num_attention_heads", 1, 256));
+    c.intermediate_size = static_cast<int>(r.get_int("intermediate_size", 16, 65536));
+    c.embedding_size = static_cast<int>(r.get_int("embedding_size", 1, 16384));
+    c.num_hidden_layers = static_cast<int>(r.get_int("num_hidden_layers", 1, 256));
+    c.num_hidden_groups = static_cast<int>(r.get_int("num_hidden_groups", 1, 256, 1));
+    c.inner_group_num = static_cast<int>(r.get_int("inner_group_num", 1, 16, 1));
+    c.vocab_size = static_cast<int>(r.get_int("vocab_size", 1, 1000000));
+    c.max_position_embeddings = static_cast<int>(r.get_int("max_position_embeddings", 1, 65536));
+    c.type_vocab_size = static_cast<int>(r.get_int("type_vocab_size", 1, 1024, 2));
+    std::string act = r.get_enum("hidden_act", {"gelu_new", "gelu", "relu"}, "gelu_new");
+    c.hidden_act = act == "gelu_new" ? Activation::GeluNew
+                   : act == "gelu"   ? Activation::Gelu
+                                     : Activation::Relu;
+    c.layer_norm_eps = r.get_double("layer_norm_eps", 1e-30, 1.0, 1e-12);
+    // HF stores the label count either as num_labels or implicitly as id2label.
+    int64_t labels = 2;
+    if (r.has("id2label")) labels = static_cast<int64_t>(v.as_object().at("id2label").as_object().size());
+    c.num_labels = static_cast<int>(r.get_int("num_labels", 1, 1024, labels));
+    c.validate(origin);
+    return c;
+}
+
+AlbertConfig parse_albert_config(const std::string& json_text, const std::string& origin) {
+    return read_config(parse_json_text(json_text, origin), origin, "albert");
+}
+
+AlbertConfig load_albert_config(const std::string& path) {
+    return read_config(parse_json_file(path), path, std::filesystem::path(path).stem().string());
+}
+
+}  // namespace edgebert::model

@@ -1,0 +1,45 @@
+// edgebert-sim: the command-line front end. A thin dispatcher over the
+// subcommands in sim/cli; every error reaches the user as one clear line.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "sim/cli/cli_common.hpp"
+
+namespace {
+
+void usage(std::ostream& os) {
+    os << "edgebert-sim: hardware-software co-design simulator for EdgeBERT-class SoCs\n\n"
+          "usage: edgebert-sim <command> [options]   (edgebert-sim <command> --help)\n\ncommands:\n";
+    for (const auto& c : edgebert::cli::all_subcommands())
+        os << "  " << c.name << std::string(12 - std::min<size_t>(11, c.name.size()), ' ') << c.summary << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
+        std::string(argv[1]) == "help") {
+        usage(argc < 2 ? std::cerr : std::cout);
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string name = argv[1];
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    for (const auto& c : edgebert::cli::all_subcommands()) {
+        if (c.name != name) continue;
+        try {
+            return c.run(args);
+        } catch (const edgebert::Error& e) {
+            std::cerr << "error: " << e.what() << "\n";
+            return 1;
+        } catch (const std::exception& e) {
+            std::cerr << "internal error: " << e.what() << "\n";
+            return 3;
+        }
+    }
+    std::cerr << "error: unknown command '" << name << "'\n\n";
+    usage(std::cerr);
+    return 2;
+}

@@ -1,0 +1,42 @@
+// Shared pieces of the subcommands: option parsing with --help, model loading.
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "compiler/model/albert_config.hpp"
+#include "compiler/model/albert_weights.hpp"
+
+namespace edgebert::cli {
+
+namespace po = boost::program_options;
+
+struct Subcommand {
+    std::string name;
+    std::string summary;
+    std::function<int(const std::vector<std::string>& args)> run;
+};
+
+std::vector<Subcommand> all_subcommands();
+
+// Parses `args` into `vm`. Returns false (after printing usage) when --help was given.
+// Throws edgebert::Error on unknown or malformed options, naming the option.
+bool parse_options(const std::string& command, const std::string& synopsis,
+                   po::options_description& desc, const std::vector<std::string>& args,
+                   po::variables_map& vm, const po::positional_options_description* pos = nullptr);
+
+// The model config from --model, or the embedded albert-base-v2 default.
+model::AlbertConfig load_model_config(const std::string& path_or_empty);
+
+struct LoadedWeights {
+    model::AlbertWeights weights;
+    std::string source;  // file path, or "synthetic(seed=N)"
+};
+// From --weights if given, else the synthetic weights of `seed`.
+LoadedWeights load_weights(const model::AlbertConfig& c, const std::string& path_or_empty,
+                           uint64_t seed);
+
+}  // namespace edgebert::cli
