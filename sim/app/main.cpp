@@ -1,5 +1,8 @@
 // edgebert-sim: the command-line front end. A thin dispatcher over the
 // subcommands in sim/cli; every error reaches the user as one clear line.
+#include <systemc>
+
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -10,6 +13,9 @@
 
 namespace {
 
+// The report is ours: keep SystemC's banner off stdout (read when the kernel starts).
+const bool kQuietSystemC = (setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0), true);
+
 void usage(std::ostream& os) {
     os << "edgebert-sim: hardware-software co-design simulator for EdgeBERT-class SoCs\n\n"
           "usage: edgebert-sim <command> [options]   (edgebert-sim <command> --help)\n\ncommands:\n";
@@ -19,7 +25,8 @@ void usage(std::ostream& os) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// SystemC's library owns main() and calls sc_main once the kernel is set up.
+int sc_main(int argc, char** argv) {
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
         std::string(argv[1]) == "help") {
         usage(argc < 2 ? std::cerr : std::cout);

@@ -7,6 +7,7 @@
 
 #include "common/error.hpp"
 #include "common/json_writer.hpp"
+#include "sim/cli/bench.hpp"
 #include "sim/cli/cli_common.hpp"
 #include "sim/cli/commands.hpp"
 
@@ -61,19 +62,32 @@ int cmd_bench(const std::vector<std::string>& args) {
     po::options_description desc("options");
     std::string name, json_path;
     int repeats = 3;
+    double sparsity = 0.0;
+    std::string soc_path;
     desc.add_options()
-        ("name", po::value(&name)->required(), "benchmark: reference")
+        ("name", po::value(&name)->required(), "benchmark: reference | tile-matmul")
+        ("sparsity", po::value(&sparsity)->default_value(0.0), "tile-matmul: weight sparsity in [0, 1)")
+        ("soc", po::value(&soc_path), "tile-matmul: SoC config whose 'edgebert' section sets the tile (default: published design)")
         ("repeats", po::value(&repeats)->default_value(3), "runs; the best is reported")
         ("json", po::value(&json_path), "write the figures as JSON to this file");
     po::positional_options_description pos;
     pos.add("name", 1);
     po::variables_map vm;
-    if (!parse_options("bench", "<reference> [options]", desc, args, vm, &pos)) return 0;
+    if (!parse_options("bench", "<reference|tile-matmul> [options]", desc, args, vm, &pos)) return 0;
     if (repeats < 1 || repeats > 1000) throw Error(fmt::format("--repeats {} is out of range [1, 1000]", repeats));
 
     boost::json::object j;
-    if (name == "reference") j = bench_reference(repeats);
-    else throw Error(fmt::format("bench: unknown benchmark '{}' (known: reference)", name));
+    if (name == "reference") {
+        j = bench_reference(repeats);
+    } else if (name == "tile-matmul") {
+        if (!(sparsity >= 0.0 && sparsity < 1.0))
+            throw Error(fmt::format("--sparsity {} is out of range [0, 1)", sparsity));
+        hw::EdgebertTileConfig cfg;
+        if (!soc_path.empty()) cfg = hw::load_edgebert_tile_config(soc_path);
+        j = bench_tile_matmul(cfg, sparsity);
+    } else {
+        throw Error(fmt::format("bench: unknown benchmark '{}' (known: reference, tile-matmul)", name));
+    }
     if (!json_path.empty()) write_json_file(json_path, j);
     return 0;
 }

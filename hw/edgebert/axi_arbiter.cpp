@@ -1,0 +1,26 @@
+#include "hw/edgebert/axi_arbiter.hpp"
+
+#include "hw/edgebert/adpll.hpp"
+
+namespace edgebert::hw {
+
+AxiArbiter::AxiArbiter(sc_core::sc_module_name name, const EdgebertTileConfig& cfg, const Adpll& clock)
+    : sc_module(name), master("master"), cfg_(cfg), clock_(clock), port_free_at_(sc_core::SC_ZERO_TIME) {}
+
+void AxiArbiter::transport(int requester, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    // Requests are served in the order they reach the port; with the control
+    // unit running one DMA command at a time they never overlap in practice,
+    // but a second engine would queue here behind the first one's burst.
+    const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+    if (start < port_free_at_) {
+        ++conflicts_;
+        delay += port_free_at_ - start;
+    }
+    delay += clock_.period() * static_cast<double>(cfg_.timing.axi_burst_overhead_cycles);
+    master->b_transport(trans, delay);
+    port_free_at_ = sc_core::sc_time_stamp() + delay;
+    ++bursts_[static_cast<size_t>(requester)];
+    bytes_[static_cast<size_t>(requester)] += trans.get_data_length();
+}
+
+}  // namespace edgebert::hw

@@ -1,0 +1,52 @@
+// Bit-accurate functional model of the special-function unit (SFU):
+// layer norm, softmax with the attention-span mask, element add, entropy and
+// DVFS level selection. The SystemC SFU calls these on the rows its decoders
+// stream, so the two agree bit for bit; tests check both against FP32.
+//
+// Operands are AdaptivFloat codes (cfg.act_format) with one exp_bias per
+// operand (the tile's 3-bit bias fields). A "row" (timestep) is row_len =
+// num_vector * lanes elements. Arithmetic inside is fixed point (see
+// sfu_math.hpp and docs/sfu-numerics.md); outputs are re-quantized to AF with
+// the programmed output bias (round half away from zero, saturating).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "hw/edgebert/tile_config.hpp"
+
+namespace edgebert::hw::fn {
+
+// y = (x - mean) / sqrt(var + eps) * gamma + beta per row; gamma/beta have row_len entries.
+std::vector<uint8_t> sfu_layer_norm(const EdgebertTileConfig& cfg, const uint8_t* x, int x_bias,
+                                    int rows, int row_len, const uint8_t* gamma, int gamma_bias,
+                                    const uint8_t* beta, int beta_bias, int out_bias);
+
+// Row i (0-based timestep, plus row_offset) of attention scores x:
+//   p_ij = softmax_j(x_ij) computed stably as exp(x - max - ln sum exp(x - max)),
+//   y_ij = M(|i-j|) * p_ij / sum_j M(|i-j|) * p_ij        (row renormalisation)
+// where M(d) = span_mask[d] (row_len codes, one per distance). An all-zero mask
+// skips the unit and outputs zeros; a row whose masked sum is zero outputs zeros.
+std::vector<uint8_t> sfu_softmax(const EdgebertTileConfig& cfg, const uint8_t* x, int x_bias,
+                                 int rows, int row_len, const uint8_t* span_mask, int mask_bias,
+                                 int out_bias, int row_offset = 0);
+bool span_mask_all_zero(const EdgebertTileConfig& cfg, const uint8_t* span_mask, int row_len);
+
+// y = a + b element-wise (exact sum, one rounding to the output format).
+std::vector<uint8_t> sfu_element_add(const EdgebertTileConfig& cfg, const uint8_t* a, int a_bias,
+                                     const uint8_t* b, int b_bias, int n, int out_bias);
+
+// Entropy (natural log) of softmax(x) for each row, in unsigned Q6.10, saturated to 16 bits:
+//   H = ln S - (sum z e^z) / S,  z = x - max,  S = sum e^z.
+struct EntropyResult {
+    std::vector<uint16_t> h_q10;  // per row
+    bool exit = false;            // every row's H <= threshold (status 3), else continue (2)
+};
+EntropyResult sfu_entropy(const EdgebertTileConfig& cfg, const uint8_t* x, int x_bias, int rows,
+                          int row_len, uint16_t threshold_q10);
+
+// DVFS: key = (H_q10 << 8) / scale (scale in 1..255) is compared with the 15
+// ascending thresholds of cfg.dvfs_thresholds; level = number of thresholds <= key.
+int dvfs_level(const EdgebertTileConfig& cfg, uint16_t h_q10, int scale);
+
+}  // namespace edgebert::hw::fn

@@ -1,0 +1,98 @@
+#include "hw/edgebert/processing_unit.hpp"
+
+#include <algorithm>
+
+#include "hw/edgebert/adpll.hpp"
+#include "hw/edgebert/encoder.hpp"
+
+namespace edgebert::hw {
+
+ProcessingUnit::ProcessingUnit(sc_core::sc_module_name name, const EdgebertTileConfig& cfg,
+                               BitmaskDecoder& dec0, BitmaskDecoder& dec1, const Adpll& clock)
+    : sc_module(name), busy("busy", false), matmuls_done("matmuls_done", 0), cfg_(cfg),
+      dec_{&dec0, &dec1}, clock_(clock) {}
+
+MatmulTiming ProcessingUnit::timing(const EdgebertTileConfig& cfg, const fn::MatmulParams& p,
+                                    const std::vector<uint8_t>& a_zero, const std::vector<uint8_t>& b_zero) {
+    const int L = cfg.lanes;
+    const int kb_count = p.m / L, ib_count = p.n0 / L, jb_count = p.n1 / L;
+    // Non-zero vectors per (row block, column block) of A and of B.
+    auto count_nonzero = [&](const std::vector<uint8_t>& zero, int row_blocks) {
+        std::vector<int> nz(static_cast<size_t>(row_blocks) * kb_count, 0);
+        for (int rb = 0; rb < row_blocks; ++rb)
+            for (int r = 0; r < L; ++r)
+                for (int kb = 0; kb < kb_count; ++kb)
+                    nz[static_cast<size_t>(rb) * kb_count + kb] +=
+                        !zero[static_cast<size_t>(rb * L + r) * kb_count + kb];
+        return nz;
+    };
+    const auto nza = count_nonzero(a_zero, ib_count), nzb = count_nonzero(b_zero, jb_count);
+    const auto& t = cfg.timing;
+    MatmulTiming out;
+    uint64_t steps = 0;
+    for (int ib = 0; ib < ib_count; ++ib) {
+        for (int jb = 0; jb < jb_count; ++jb) {
+            uint64_t tile = 0;
+            for (int kb = 0; kb < kb_count; ++kb) {
+                const int na = nza[static_cast<size_t>(ib) * kb_count + kb];
+                const int nb = nzb[static_cast<size_t>(jb) * kb_count + kb];
+                const uint64_t load = static_cast<uint64_t>(std::max({1, na, nb}));
+                tile += t.overlap_load_compute ? load : load + static_cast<uint64_t>(std::max(1, na)) + 1;
+                out.vector_ops += static_cast<uint64_t>(na) * nb;
+                out.gated_vector_ops += static_cast<uint64_t>(L) * L - static_cast<uint64_t>(na) * nb;
+                ++out.k_steps;
+            }
+            if (!t.overlap_load_compute)
+                tile += static_cast<uint64_t>(t.matmul_pipeline_depth) +
+                        static_cast<uint64_t>(L) * t.encoder_cycles_per_vector;
+            steps += tile;
+        }
+    }
+    out.cycles = steps;
+    if (t.overlap_load_compute)
+        out.cycles += static_cast<uint64_t>(t.matmul_pipeline_depth) +
+                      static_cast<uint64_t>(L) * t.encoder_cycles_per_vector;
+    return out;
+}
+
+UnitOutcome ProcessingUnit::run(const MatmulJob& job) {
+    const auto& p = job.params;
+    const int L = cfg_.lanes;
+    UnitOutcome out;
+    const auto a = dec_[0]->decode(job.a_mask_base, job.a_input_base, p.n0 * p.m / L);
+    const auto b = dec_[1]->decode(job.b_mask_base, job.b_input_base, p.n1 * p.m / L);
+    if (a.overrun || b.overrun) {
+        out.error = regs::ErrorCause::kSramOverflow;
+        return out;
+    }
+    // The result must not land on an operand still being read (the hardware
+    // would overwrite it mid-product).
+    auto overlaps = [](int a0, int a1, int b0, int b1) { return a0 < b1 && b0 < a1; };
+    const int out_vectors = p.n0 * p.n1 / L;
+    const int in_base[2] = {job.a_input_base, job.b_input_base};
+    const int in_rows[2] = {a.input_rows_used, b.input_rows_used};
+    const int mk_base[2] = {job.a_mask_base, job.b_mask_base};
+    const int mk_rows[2] = {p.n0 * p.m / L, p.n1 * p.m / L};
+    const int d = job.out_decoder;
+    if (overlaps(job.out_input_base, job.out_input_base + out_vectors, in_base[d], in_base[d] + in_rows[d]) ||
+        overlaps(job.out_mask_base, job.out_mask_base + out_vectors, mk_base[d], mk_base[d] + mk_rows[d])) {
+        out.error = regs::ErrorCause::kOverlap;
+        return out;
+    }
+
+    busy.write(true);
+    const auto tm = timing(cfg_, p, a.zero_vector, b.zero_vector);
+    const auto c = fn::matmul(cfg_, a.codes.data(), b.codes.data(), p);
+    sc_core::wait(clock_.period() * static_cast<double>(tm.cycles));
+    encode_vectors(cfg_, dec_[d]->input_sram, dec_[d]->mask_sram, job.out_mask_base, job.out_input_base,
+                   c.data(), out_vectors);
+    total_cycles_ += tm.cycles;
+    total_vector_ops_ += tm.vector_ops;
+    total_gated_ += tm.gated_vector_ops;
+    matmuls_done.write(matmuls_done.read() + 1);
+    busy.write(false);
+    out.cycles = tm.cycles;
+    return out;
+}
+
+}  // namespace edgebert::hw

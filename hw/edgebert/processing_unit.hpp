@@ -1,0 +1,80 @@
+// Processing unit (PU): input setup, 16 VMACs x 16 lanes (256 MACs/cycle),
+// accumulators and the encoder back to bitmask form. Runs command 7 (matmul):
+//   C (N0 x N1) = A (N0 x M, decoder 0) . B^T (B is N1 x M, decoder 1)
+// and writes C into decoder flip_mem at the output bases.
+//
+// The arithmetic is computed in bulk by the functional model (fn::matmul),
+// and the cycles the datapath would take are charged (docs/tile-timing.md):
+//   per 16x16 output tile (ib, jb), per k-step kb (M/16 of them):
+//     nA = non-zero A vectors of rows ib*16.. in column block kb (zero ones are skipped: the
+//          decoder sees mask word 0 and the VMAC row is gated)
+//     nB = non-zero B vectors likewise (zero weights vectors gate their VMAC)
+//     overlapped (default): step = max(1, nA, nB)       load of the next step hides under compute
+//     not overlapped:       step = max(1, nA, nB) + max(1, nA) + 1   load, compute, accumulate
+//   overlapped:     cycles = depth + sum(steps) + 16 * enc           encoder drains the last tile
+//   not overlapped: cycles = sum over tiles (sum(steps) + depth + 16 * enc)
+// Dense operands, overlapped: N0*N1*M / 256 + depth + 16 * enc.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <vector>
+
+#include "hw/edgebert/trace_signal.hpp"
+#include "hw/edgebert/bitmask_decoder.hpp"
+#include "hw/edgebert/functional/matmul.hpp"
+#include "hw/edgebert/register_map.hpp"
+#include "hw/edgebert/tile_config.hpp"
+
+namespace edgebert::hw {
+
+class Adpll;
+
+struct MatmulJob {
+    fn::MatmulParams params;
+    int a_mask_base = 0, a_input_base = 0;   // decoder 0
+    int b_mask_base = 0, b_input_base = 0;   // decoder 1
+    int out_decoder = 0;
+    int out_mask_base = 0, out_input_base = 0;
+};
+
+struct MatmulTiming {
+    uint64_t cycles = 0;
+    uint64_t k_steps = 0;
+    uint64_t vector_ops = 0;         // 16-lane dot products issued (both vectors non-zero)
+    uint64_t gated_vector_ops = 0;   // dot products skipped or gated by a zero vector
+};
+
+struct UnitOutcome {
+    regs::ErrorCause error = regs::ErrorCause::kNone;
+    uint64_t cycles = 0;
+};
+
+class ProcessingUnit : public sc_core::sc_module {
+public:
+    ProcessingUnit(sc_core::sc_module_name name, const EdgebertTileConfig& cfg, BitmaskDecoder& dec0,
+                   BitmaskDecoder& dec1, const Adpll& clock);
+
+    // Runs a validated matmul from the calling thread; returns after its cycles.
+    UnitOutcome run(const MatmulJob& job);
+
+    // The cycle formula above, from the per-vector zero flags of A and B.
+    static MatmulTiming timing(const EdgebertTileConfig& cfg, const fn::MatmulParams& p,
+                               const std::vector<uint8_t>& a_zero, const std::vector<uint8_t>& b_zero);
+
+    TraceSignal<bool> busy;
+    TraceSignal<uint32_t> matmuls_done;
+    uint64_t total_cycles() const { return total_cycles_; }
+    uint64_t total_vector_ops() const { return total_vector_ops_; }
+    uint64_t total_gated_vector_ops() const { return total_gated_; }
+    uint64_t total_macs() const { return total_vector_ops_ * static_cast<uint64_t>(cfg_.lanes); }
+
+private:
+    const EdgebertTileConfig& cfg_;
+    BitmaskDecoder* dec_[2];
+    const Adpll& clock_;
+    uint64_t total_cycles_ = 0, total_vector_ops_ = 0, total_gated_ = 0;
+};
+
+}  // namespace edgebert::hw

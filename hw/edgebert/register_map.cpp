@@ -1,0 +1,133 @@
+#include "hw/edgebert/register_map.hpp"
+
+#include <fmt/format.h>
+
+namespace edgebert::hw::regs {
+
+// clang-format off
+const Field kRegisterFields[] = {
+    {"soft_reset",      kCtrl,  0,  1, false, false, "write 1: soft reset (clears error, cause and done bits; registers keep their values)"},
+    {"cause",           kCtrl,  0,  4, false, true,  "read: error cause (0 none, 1 unknown command, 2 busy, 3 bad dims, 4 SRAM overflow, 5 DMA error, 6 bad mode, 7 overlap, 8 error pending)"},
+    {"error",           kCtrl,  4,  1, false, true,  "read: an error is latched; commands are refused until a soft reset"},
+    {"dma_busy",        kCtrl,  5,  1, false, true,  "read: a DMA command (1-6) is running"},
+    {"compute_busy",    kCtrl,  6,  1, false, true,  "read: a compute command (7-12) is running"},
+    {"last_command",    kCtrl,  8,  8, false, true,  "read: code of the last completed command"},
+    {"dma_done",        kCtrl, 16,  1, false, true,  "a DMA command completed; write 1 to clear"},
+    {"compute_done",    kCtrl, 17,  1, false, true,  "a compute command completed; write 1 to clear"},
+    {"command",         kCommand, 0, 4, false, false, "1 mask rd, 2 mask wr, 3 input rd, 4 input wr, 5 aux rd, 6 aux wr, 7 matmul, 8 layer norm, 9 softmax, 10 element add, 11 entropy, 12 DVFS"},
+    {"flip_mem",        kFlipMem, 0, 1, false, false, "decoder (0/1) whose SRAMs DMA commands and results use"},
+    {"is_relu",         kMatmulConfig, 0, 1, false, false, "matmul: clamp negative outputs to 0"},
+    {"is_bias",         kMatmulConfig, 4, 1, false, false, "matmul: add weight_bias to every output"},
+    {"weight_bias",     kMatmulConfig, 8, 8, true,  false, "matmul: signed bias, in units of the output format's smallest step (2^(out_exp_bias - mant_bits))"},
+    {"accum_bias",      kMatmulConfig, 16, 3, false, false, "matmul: output AdaptivFloat bias field (exp_bias = field - 10)"},
+    {"accum_shift",     kMatmulConfig, 20, 5, false, false, "matmul: output scaled by 2^-shift before conversion (no intermediate rounding)"},
+    {"n0",              kMatmulDims, 0, 10, false, false, "matmul: rows of A (decoder 0), multiple of lanes"},
+    {"n1",              kMatmulDims, 10, 10, false, false, "matmul: rows of B^T (decoder 1), multiple of lanes"},
+    {"m",               kMatmulDims, 20, 12, false, false, "matmul: inner dimension, multiple of lanes"},
+    {"base_input0",     kBaseInput, 0, 12, false, false, "input-SRAM row where decoder 0's operand starts"},
+    {"base_input1",     kBaseInput, 16, 12, false, false, "input-SRAM row where decoder 1's operand starts"},
+    {"base_mask0",      kBaseMask, 0, 12, false, false, "mask-SRAM row where decoder 0's operand starts"},
+    {"base_mask1",      kBaseMask, 16, 12, false, false, "mask-SRAM row where decoder 1's operand starts"},
+    {"base_attn_span",  kAuxBases, 0, 7, false, false, "aux row of the attention-span mask (one entry per distance |i-j|)"},
+    {"base_gamma",      kAuxBases, 7, 8, false, false, "aux row of layer-norm gamma"},
+    {"base_beta",       kAuxBases, 15, 8, false, false, "aux row of layer-norm beta"},
+    {"bias_attn_span",  kAuxBases, 23, 3, false, false, "bias field of the span mask"},
+    {"bias_gamma",      kAuxBases, 26, 3, false, false, "bias field of gamma"},
+    {"bias_beta",       kAuxBases, 29, 3, false, false, "bias field of beta"},
+    {"num_vector",      kSfuShape, 0, 8, false, false, "special functions: vectors per row (row length / lanes)"},
+    {"num_timestep",    kSfuShape, 8, 8, false, false, "special functions: rows"},
+    {"bias_act1",       kSfuShape, 16, 3, false, false, "bias field of operand 0 (decoder 0: matmul A, SFU input)"},
+    {"bias_act2",       kSfuShape, 20, 3, false, false, "bias field of operand 1 (decoder 1: matmul B, element-add second input)"},
+    {"bias_act3",       kSfuShape, 24, 3, false, false, "bias field of the special-function output"},
+    {"entropy_threshold", kEntropy, 0, 16, false, false, "early-exit threshold E_T, unsigned Q6.10"},
+    {"entropy_scale",   kEntropy, 16, 8, false, false, "DVFS: key = (H << 8) / scale; 0 selects level direct_level (ext)"},
+    {"direct_level",    kEntropy, 24, 4, false, true,  "DVFS with scale 0: the level to apply (software-chosen V/f)"},
+    {"mask_rd_addr",    kMaskRdAddr, 0, 32, false, false, "DRAM address of the mask words to read"},
+    {"mask_wr_addr",    kMaskWrAddr, 0, 32, false, false, "DRAM address to write mask words to"},
+    {"input_rd_addr",   kInputRdAddr, 0, 32, false, false, "DRAM address of the input rows to read"},
+    {"input_wr_addr",   kInputWrAddr, 0, 32, false, false, "DRAM address to write input rows to"},
+    {"aux_rd_addr",     kAuxRdAddr, 0, 32, false, false, "DRAM address of the aux rows to read"},
+    {"aux_wr_addr",     kAuxWrAddr, 0, 32, false, false, "DRAM address to write aux rows to"},
+    {"dma_length",      kDmaLength, 0, 12, false, false, "mask / input DMA: vectors (mask words or input rows) - 1"},
+    {"aux_dma_length",  kAuxDmaLength, 0, 8, false, false, "aux DMA: rows - 1"},
+    {"aux_dma_base",    kAuxDmaLength, 16, 8, false, true, "aux DMA: first aux-SRAM row"},
+    {"base_output",     kBaseOutput, 0, 12, false, false, "input-SRAM row where results are encoded (decoder flip_mem)"},
+    {"base_output_mask",kBaseOutput, 16, 12, false, true, "mask-SRAM row where result masks are encoded"},
+    {"use_axi",         kUseAxi, 0, 1, false, false, "1: SRAM ports to the DMA (commands 1-6); 0: to compute (7-12)"},
+    {"use_gb",          kUseGb, 0, 1, false, false, "1: decoded vectors to the special-function unit (8-12); 0: to the PU (7)"},
+    {"gb_mode",         kGbMode, 0, 4, false, false, "1 layer norm, 2 softmax, 4 element add, 8 entropy / DVFS"},
+    {"reset_mode",      kResetMode, 0, 12, false, false, "decoder read patterns of the original; accepted and ignored (the command implies them)"},
+    {"entropy_status",  kStatus, 0, 2, false, false, "read: 3 exit (H <= threshold), 2 continue, 0 none yet"},
+    {"dco_code",        kStatus, 2, 6, false, false, "read: DCO code applied by the last DVFS command"},
+    {"ldo_code",        kStatus, 10, 8, false, false, "read: LDO code applied by the last DVFS command"},
+    {"entropy_value",   kStatus, 18, 14, false, true, "read: last entropy H, unsigned Q4.10 (saturated)"},
+    {"mac_mode",        kMacMode, 0, 32, false, false, "reserved for a low-precision MAC mode; stored, no effect"},
+    {"dco_codes_0_4",   kDcoCodes0, 0, 30, false, false, "DCO codes of levels 0-4, 6 bits each from bit 0"},
+    {"dco_codes_5_9",   kDcoCodes1, 0, 30, false, false, "DCO codes of levels 5-9"},
+    {"dco_codes_10_14", kDcoCodes2, 0, 30, false, false, "DCO codes of levels 10-14 (level 15 uses the top code)"},
+    {"ldo_codes_0_3",   kLdoCodes0, 0, 32, false, false, "LDO codes of levels 0-3, 8 bits each from bit 0"},
+    {"ldo_codes_4_7",   kLdoCodes1, 0, 32, false, false, "LDO codes of levels 4-7"},
+    {"ldo_codes_8_11",  kLdoCodes2, 0, 32, false, false, "LDO codes of levels 8-11"},
+    {"ldo_codes_12_15", kLdoCodes3, 0, 32, false, false, "LDO codes of levels 12-15"},
+};
+// clang-format on
+const int kNumRegisterFields = static_cast<int>(sizeof(kRegisterFields) / sizeof(kRegisterFields[0]));
+
+const char* command_name(uint32_t cmd) {
+    switch (cmd) {
+        case kCmdMaskRead: return "mask_read";
+        case kCmdMaskWrite: return "mask_write";
+        case kCmdInputRead: return "input_read";
+        case kCmdInputWrite: return "input_write";
+        case kCmdAuxRead: return "aux_read";
+        case kCmdAuxWrite: return "aux_write";
+        case kCmdMatmul: return "matmul";
+        case kCmdLayerNorm: return "layer_norm";
+        case kCmdSoftmax: return "softmax";
+        case kCmdElementAdd: return "element_add";
+        case kCmdEntropy: return "entropy";
+        case kCmdDvfs: return "dvfs";
+        default: return "unknown";
+    }
+}
+
+const char* error_cause_name(ErrorCause c) {
+    switch (c) {
+        case ErrorCause::kNone: return "none";
+        case ErrorCause::kUnknownCommand: return "unknown_command";
+        case ErrorCause::kBusy: return "busy";
+        case ErrorCause::kBadDims: return "bad_dims";
+        case ErrorCause::kSramOverflow: return "sram_overflow";
+        case ErrorCause::kDmaError: return "dma_error";
+        case ErrorCause::kBadMode: return "bad_mode";
+        case ErrorCause::kOverlap: return "overlap";
+        case ErrorCause::kErrorPending: return "error_pending";
+    }
+    return "?";
+}
+
+int32_t field_value(uint32_t word, int lsb, int width, bool is_signed) {
+    const uint32_t mask = width >= 32 ? 0xFFFFFFFFu : ((1u << width) - 1u);
+    uint32_t v = (word >> lsb) & mask;
+    if (is_signed && width < 32 && (v & (1u << (width - 1)))) v |= ~mask;
+    return static_cast<int32_t>(v);
+}
+
+std::string register_map_markdown() {
+    std::string out =
+        "# EdgeBERT tile register map\n\n"
+        "Generated by `edgebert-sim regmap` from `hw/edgebert/register_map.cpp`; a unit test checks\n"
+        "that this file is current. 32 registers of 32 bits; index = address[6:2]. Fields marked\n"
+        "*ext* are additions to the published map, placed in bits the original left unused.\n\n"
+        "| offset | field | bits | signed | description |\n|---|---|---|---|---|\n";
+    for (int i = 0; i < kNumRegisterFields; ++i) {
+        const auto& f = kRegisterFields[i];
+        const std::string bits = f.width == 1 ? fmt::format("[{}]", f.lsb)
+                                              : fmt::format("[{}:{}]", f.lsb + f.width - 1, f.lsb);
+        out += fmt::format("| 0x{:02X} | {}{} | {} | {} | {} |\n", f.offset, f.name,
+                           f.extension ? " *ext*" : "", bits, f.is_signed ? "yes" : "", f.description);
+    }
+    return out;
+}
+
+}  // namespace edgebert::hw::regs

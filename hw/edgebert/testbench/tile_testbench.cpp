@@ -1,0 +1,151 @@
+#include "hw/edgebert/testbench/tile_testbench.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "hw/edgebert/register_map.hpp"
+#include "hw/formats/bitmask.hpp"
+
+namespace edgebert::hw {
+
+using namespace regs;
+
+TileTestbench::TileTestbench(sc_core::sc_module_name name, const EdgebertTileConfig& cfg,
+                             const TestbenchMemory& m)
+    : sc_module(name),
+      tile("tile", cfg),
+      mem("mem", m.base, m.size, Adpll::mhz_to_period(tile.adpll.frequency_mhz()) * m.latency_cycles,
+          m.bytes_per_cycle, Adpll::mhz_to_period(tile.adpll.frequency_mhz())),
+      host("host"),
+      cfg_(cfg) {
+    host.bind(tile.cfg_socket());
+    tile.axi_master().bind(mem.socket);
+}
+
+void TileTestbench::run(const std::function<void()>& body) {
+    bool finished = false;
+    sc_core::sc_spawn([&] {
+        body();
+        finished = true;
+    });
+    // Every block sleeps on events, so the simulation ends by itself once the
+    // body and the last interrupt pulse are done.
+    sc_core::sc_start();
+    if (!finished) throw std::runtime_error("testbench body did not finish (simulation starved)");
+}
+
+void TileTestbench::access(bool write, uint32_t offset, uint32_t& value) {
+    tlm::tlm_generic_payload t;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    t.set_address(offset);
+    t.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
+    t.set_data_length(4);
+    t.set_streaming_width(4);
+    t.set_byte_enable_ptr(nullptr);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    host->b_transport(t, delay);
+    if (t.is_response_error())
+        throw std::runtime_error(fmt::format("register access at 0x{:02X}: {}", offset, t.get_response_string()));
+    sc_core::wait(delay);
+}
+
+void TileTestbench::write_reg(uint32_t offset, uint32_t value) { access(true, offset, value); }
+
+uint32_t TileTestbench::read_reg(uint32_t offset) {
+    uint32_t v = 0;
+    access(false, offset, v);
+    return v;
+}
+
+void TileTestbench::set_field(uint32_t offset, int lsb, int width, uint32_t value) {
+    uint32_t v = tile.control.peek(offset);
+    const uint32_t mask = (width >= 32 ? 0xFFFFFFFFu : ((1u << width) - 1u)) << lsb;
+    write_reg(offset, (v & ~mask) | ((value << lsb) & mask));
+}
+
+void TileTestbench::start(uint32_t cmd) { write_reg(kCommand, cmd); }
+
+uint32_t TileTestbench::wait_done(bool dma) {
+    const uint32_t bit = dma ? ctrl::kDmaDoneBit : ctrl::kComputeDoneBit;
+    for (;;) {
+        const uint32_t c = tile.control.peek(kCtrl);
+        if (c & (bit | ctrl::kErrorBit)) {
+            if (c & bit) write_reg(kCtrl, bit);
+            return c;
+        }
+        sc_core::wait(tile.irq().posedge_event());
+    }
+}
+
+uint32_t TileTestbench::command(uint32_t cmd) {
+    start(cmd);
+    return wait_done(is_dma_command(cmd));
+}
+
+DramOperand TileTestbench::put_operand(uint64_t addr, const std::vector<uint8_t>& codes) {
+    const int L = cfg_.lanes;
+    const auto enc = num::bitmask_encode(codes.data(), codes.size() / L, L, cfg_.act_format.magnitude_mask());
+    const auto img = num::bitmask_to_dram(enc);
+    DramOperand op;
+    op.vectors = static_cast<int>(enc.num_vectors);
+    op.input_rows = static_cast<int>(enc.depth());
+    op.mask_addr = addr;
+    // Input rows start on the next 64-byte boundary after the mask words.
+    op.input_addr = (addr + img.mask_bytes.size() + 63) & ~uint64_t{63};
+    mem.write(op.mask_addr, img.mask_bytes.data(), img.mask_bytes.size());
+    if (!img.input_bytes.empty()) mem.write(op.input_addr, img.input_bytes.data(), img.input_bytes.size());
+    return op;
+}
+
+uint32_t TileTestbench::load_operand(int dec, const DramOperand& op, int mask_base, int input_base) {
+    write_reg(kUseAxi, 1);
+    write_reg(kFlipMem, static_cast<uint32_t>(dec));
+    set_field(kBaseMask, dec ? 16 : 0, 12, static_cast<uint32_t>(mask_base));
+    set_field(kBaseInput, dec ? 16 : 0, 12, static_cast<uint32_t>(input_base));
+    write_reg(kMaskRdAddr, static_cast<uint32_t>(op.mask_addr));
+    write_reg(kDmaLength, static_cast<uint32_t>(op.vectors - 1));
+    uint32_t c = command(kCmdMaskRead);
+    if (c & ctrl::kErrorBit) return c;
+    if (op.input_rows == 0) return c;
+    write_reg(kInputRdAddr, static_cast<uint32_t>(op.input_addr));
+    write_reg(kDmaLength, static_cast<uint32_t>(op.input_rows - 1));
+    return command(kCmdInputRead);
+}
+
+std::vector<uint8_t> TileTestbench::fetch_operand(int dec, int mask_base, int input_base, int vectors, uint64_t addr) {
+    const int L = cfg_.lanes;
+    write_reg(kUseAxi, 1);
+    write_reg(kFlipMem, static_cast<uint32_t>(dec));
+    set_field(kBaseMask, dec ? 16 : 0, 12, static_cast<uint32_t>(mask_base));
+    set_field(kBaseInput, dec ? 16 : 0, 12, static_cast<uint32_t>(input_base));
+    const uint64_t mask_bytes = static_cast<uint64_t>(vectors) * cfg_.mask_word_bytes();
+    const uint64_t input_addr = (addr + mask_bytes + 63) & ~uint64_t{63};
+    write_reg(kMaskWrAddr, static_cast<uint32_t>(addr));
+    write_reg(kDmaLength, static_cast<uint32_t>(vectors - 1));
+    if (command(kCmdMaskWrite) & ctrl::kErrorBit) throw std::runtime_error("mask write DMA failed");
+    // The result's packed depth is at most one row per vector (dense).
+    const int rows = std::min(vectors, tile.dec0.input_sram.rows() - input_base);
+    write_reg(kInputWrAddr, static_cast<uint32_t>(input_addr));
+    write_reg(kDmaLength, static_cast<uint32_t>(rows - 1));
+    if (command(kCmdInputWrite) & ctrl::kErrorBit) throw std::runtime_error("input write DMA failed");
+    std::vector<uint8_t> mask(mask_bytes), input(static_cast<size_t>(rows) * L);
+    mem.read(addr, mask.data(), mask.size());
+    mem.read(input_addr, input.data(), input.size());
+    const auto enc = num::bitmask_from_dram(mask.data(), mask.size(), input.data(), input.size(),
+                                            static_cast<size_t>(vectors), L);
+    return num::bitmask_decode(enc);
+}
+
+uint32_t TileTestbench::load_aux(const std::vector<uint8_t>& bytes, int row, uint64_t addr) {
+    const int rows = static_cast<int>(bytes.size()) / cfg_.lanes;
+    mem.write(addr, bytes.data(), bytes.size());
+    write_reg(kUseAxi, 1);
+    write_reg(kAuxRdAddr, static_cast<uint32_t>(addr));
+    write_reg(kAuxDmaLength, field_bits(static_cast<uint32_t>(rows - 1), 0, 8) |
+                                 field_bits(static_cast<uint32_t>(row), 16, 8));
+    return command(kCmdAuxRead);
+}
+
+}  // namespace edgebert::hw

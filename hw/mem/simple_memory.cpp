@@ -1,0 +1,191 @@
+#include "hw/mem/simple_memory.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "common/error.hpp"
+
+namespace edgebert::hw {
+
+SimpleMemory::SimpleMemory(sc_core::sc_module_name name, uint64_t base, uint64_t size, sc_core::sc_time latency,
+                           double bytes_per_cycle, sc_core::sc_time cycle)
+    : sc_core::sc_module(name),
+      socket("socket"),
+      base_(base),
+      size_(size),
+      latency_(latency),
+      bytes_per_cycle_(bytes_per_cycle),
+      cycle_(cycle) {
+    auto bad = [&](const char* field, const std::string& what) {
+        throw ConfigError(fmt::format("{}: field '{}' {}", this->name(), field, what));
+    };
+    if (size == 0) bad("size", "must be > 0");
+    // The last byte must be addressable: base + size - 1 <= 2^64 - 1.
+    if (size - 1 > std::numeric_limits<uint64_t>::max() - base)
+        bad("size", fmt::format("= 0x{:x} runs past the end of the 64-bit address space from base 0x{:x}", size, base));
+    if (!(bytes_per_cycle > 0) || !std::isfinite(bytes_per_cycle))
+        bad("bytes_per_cycle", fmt::format("= {} must be finite and > 0", bytes_per_cycle));
+
+    socket.register_b_transport(this, &SimpleMemory::b_transport);
+    socket.register_transport_dbg(this, &SimpleMemory::transport_dbg);
+}
+
+bool SimpleMemory::contains(uint64_t addr, uint64_t len) const {
+    if (addr < base_) return false;
+    const uint64_t offset = addr - base_;
+    return offset < size_ && len <= size_ - offset;
+}
+
+sc_core::sc_time SimpleMemory::access_delay(uint64_t len) const {
+    // ceil(len / bytes_per_cycle), forgiving the rounding error of a division
+    // that is exact on paper (3 / 0.1 is 30.000000000000004 in binary).
+    const double q = static_cast<double>(len) / bytes_per_cycle_;
+    const double nearest = std::round(q);
+    const double cycles = std::fabs(q - nearest) <= 1e-9 * std::max(1.0, q) ? nearest : std::ceil(q);
+    return latency_ + sc_core::sc_time::from_value(cycle_.value() * static_cast<uint64_t>(cycles));
+}
+
+void SimpleMemory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    const tlm::tlm_command cmd = trans.get_command();
+    if (cmd == tlm::TLM_IGNORE_COMMAND) {
+        trans.set_response_status(tlm::TLM_OK_RESPONSE);
+        return;
+    }
+    const uint64_t addr = trans.get_address();
+    const unsigned int len = trans.get_data_length();
+    // Checked before anything touches the data pointer.
+    if (!contains(addr, len)) {
+        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
+    if (trans.get_streaming_width() < len) {
+        trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return;
+    }
+    const uint8_t* be = trans.get_byte_enable_ptr();
+    const unsigned int be_len = trans.get_byte_enable_length();
+    if (be && be_len == 0) {
+        trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return;
+    }
+    uint8_t* data = trans.get_data_ptr();
+    if (len > 0 && !data) {
+        trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return;
+    }
+
+    const uint64_t offset = addr - base_;
+    if (cmd == tlm::TLM_READ_COMMAND) {
+        if (be)
+            copy_out_enabled(offset, data, len, be, be_len);
+        else
+            copy_out(offset, data, len);
+        ++stats_.reads;
+        stats_.bytes_read += len;
+    } else {
+        if (be)
+            copy_in_enabled(offset, data, len, be, be_len);
+        else
+            copy_in(offset, data, len);
+        ++stats_.writes;
+        stats_.bytes_written += len;
+    }
+    delay += access_delay(len);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int SimpleMemory::transport_dbg(tlm::tlm_generic_payload& trans) {
+    const tlm::tlm_command cmd = trans.get_command();
+    const uint64_t addr = trans.get_address();
+    if (cmd == tlm::TLM_IGNORE_COMMAND || !contains(addr, 0) || !trans.get_data_ptr()) return 0;
+    const uint64_t offset = addr - base_;
+    const unsigned int n = static_cast<unsigned int>(std::min<uint64_t>(trans.get_data_length(), size_ - offset));
+    if (cmd == tlm::TLM_READ_COMMAND)
+        copy_out(offset, trans.get_data_ptr(), n);
+    else
+        copy_in(offset, trans.get_data_ptr(), n);
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return n;
+}
+
+void SimpleMemory::check_backdoor(const char* what, uint64_t addr, size_t len) const {
+    if (contains(addr, len)) return;
+    // The inclusive last address cannot overflow, unlike base + size.
+    throw Error(fmt::format("{}: backdoor {} of {} bytes at 0x{:x} is outside the window [0x{:x}, 0x{:x}]", name(),
+                            what, len, addr, base_, base_ + (size_ - 1)));
+}
+
+void SimpleMemory::write(uint64_t addr, const void* data, size_t len) {
+    check_backdoor("write", addr, len);
+    copy_in(addr - base_, static_cast<const uint8_t*>(data), len);
+}
+
+void SimpleMemory::read(uint64_t addr, void* data, size_t len) const {
+    check_backdoor("read", addr, len);
+    copy_out(addr - base_, static_cast<uint8_t*>(data), len);
+}
+
+const uint8_t* SimpleMemory::find_page(uint64_t page) const {
+    const auto it = pages_.find(page);
+    return it == pages_.end() ? nullptr : it->second.get();
+}
+
+uint8_t* SimpleMemory::page_for_write(uint64_t page) {
+    auto& slot = pages_[page];
+    if (!slot) {
+        slot = std::make_unique<uint8_t[]>(kPageBytes);  // value-initialised: zeros
+        ++stats_.pages_allocated;
+    }
+    return slot.get();
+}
+
+void SimpleMemory::copy_out(uint64_t offset, uint8_t* dst, uint64_t len) const {
+    while (len > 0) {
+        const uint64_t in_page = offset % kPageBytes;
+        const uint64_t n = std::min(len, kPageBytes - in_page);
+        if (const uint8_t* p = find_page(offset / kPageBytes))
+            std::memcpy(dst, p + in_page, n);
+        else
+            std::memset(dst, 0, n);
+        offset += n;
+        dst += n;
+        len -= n;
+    }
+}
+
+void SimpleMemory::copy_in(uint64_t offset, const uint8_t* src, uint64_t len) {
+    while (len > 0) {
+        const uint64_t in_page = offset % kPageBytes;
+        const uint64_t n = std::min(len, kPageBytes - in_page);
+        std::memcpy(page_for_write(offset / kPageBytes) + in_page, src, n);
+        offset += n;
+        src += n;
+        len -= n;
+    }
+}
+
+// Byte-enabled copies go byte by byte; they are rare and short in practice.
+void SimpleMemory::copy_out_enabled(uint64_t offset, uint8_t* dst, uint64_t len, const uint8_t* be,
+                                    unsigned be_len) const {
+    for (uint64_t i = 0; i < len; ++i) {
+        if (be[i % be_len] == TLM_BYTE_DISABLED) continue;
+        const uint64_t at = offset + i;
+        const uint8_t* p = find_page(at / kPageBytes);
+        dst[i] = p ? p[at % kPageBytes] : 0;
+    }
+}
+
+void SimpleMemory::copy_in_enabled(uint64_t offset, const uint8_t* src, uint64_t len, const uint8_t* be,
+                                   unsigned be_len) {
+    for (uint64_t i = 0; i < len; ++i) {
+        if (be[i % be_len] == TLM_BYTE_DISABLED) continue;
+        const uint64_t at = offset + i;
+        page_for_write(at / kPageBytes)[at % kPageBytes] = src[i];
+    }
+}
+
+}  // namespace edgebert::hw
