@@ -9,6 +9,8 @@ BitmaskDecoder::BitmaskDecoder(sc_core::sc_module_name name, const EdgebertTileC
       input_sram(std::string(this->name()) + ".input_sram", cfg.input_sram_depth, cfg.lanes),
       mask_sram(std::string(this->name()) + ".mask_sram", cfg.mask_sram_depth, cfg.mask_word_bytes()),
       vectors_decoded("vectors_decoded", 0),
+      input_rows_used("input_rows_used", 0),
+      mask_rows_used("mask_rows_used", 0),
       cfg_(cfg) {}
 
 DecodedOperand BitmaskDecoder::decode(int mask_base, int input_base, int num_vectors) {

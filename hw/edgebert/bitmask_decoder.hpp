@@ -38,6 +38,13 @@ public:
 
     // Trace: vectors decoded so far, and whether a decode is under way.
     TraceSignal<uint32_t> vectors_decoded;
+    // SRAM occupancy (high-water rows), refreshed when a command completes.
+    TraceSignal<uint32_t> input_rows_used;
+    TraceSignal<uint32_t> mask_rows_used;
+    void update_occupancy() {
+        input_rows_used.write(static_cast<uint32_t>(input_sram.high_water()));
+        mask_rows_used.write(static_cast<uint32_t>(mask_sram.high_water()));
+    }
     uint64_t total_vectors() const { return total_vectors_; }
     uint64_t total_zero_vectors() const { return total_zero_vectors_; }
 

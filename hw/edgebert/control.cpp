@@ -331,6 +331,8 @@ void Control::finish(const PendingCommand& pc, const UnitOutcome& outcome, sc_co
     }
     log_.push_back(r);
     if (observer_) observer_(r);
+    for (auto* d : b_.dec) d->update_occupancy();
+    b_.sfu->aux_rows_used.write(static_cast<uint32_t>(b_.sfu->aux_sram.high_water()));
     request_irq();
 }
 

@@ -35,6 +35,11 @@ void EdgebertTile::trace(sc_core::sc_trace_file* tf) const {
     sc_core::sc_trace(tf, control.error_cause, n + ".control.error_cause");
     sc_core::sc_trace(tf, dec0.vectors_decoded, n + ".decoder0.vectors_decoded");
     sc_core::sc_trace(tf, dec1.vectors_decoded, n + ".decoder1.vectors_decoded");
+    for (const BitmaskDecoder* d : {&dec0, &dec1}) {
+        sc_core::sc_trace(tf, d->input_rows_used, n + "." + d->basename() + ".input_rows_used");
+        sc_core::sc_trace(tf, d->mask_rows_used, n + "." + d->basename() + ".mask_rows_used");
+    }
+    sc_core::sc_trace(tf, sfu.aux_rows_used, n + ".sfu.aux_rows_used");
     sc_core::sc_trace(tf, pu.busy, n + ".pu.busy");
     sc_core::sc_trace(tf, pu.matmuls_done, n + ".pu.matmuls_done");
     sc_core::sc_trace(tf, sfu.busy, n + ".sfu.busy");

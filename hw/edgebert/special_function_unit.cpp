@@ -10,7 +10,7 @@ namespace edgebert::hw {
 SpecialFunctionUnit::SpecialFunctionUnit(sc_core::sc_module_name name, const EdgebertTileConfig& cfg,
                                          BitmaskDecoder& dec0, BitmaskDecoder& dec1, const Adpll& clock)
     : sc_module(name), aux_sram(std::string(this->name()) + ".aux_sram", cfg.aux_sram_depth, cfg.lanes),
-      busy("busy", false), mode("mode", 0), rows_done("rows_done", 0), cfg_(cfg), dec_{&dec0, &dec1},
+      busy("busy", false), mode("mode", 0), rows_done("rows_done", 0), aux_rows_used("aux_rows_used", 0), cfg_(cfg), dec_{&dec0, &dec1},
       clock_(clock) {}
 
 int SpecialFunctionUnit::passes(SfuOp op) {

@@ -69,6 +69,7 @@ public:
     TraceSignal<bool> busy;
     TraceSignal<uint32_t> mode;       // gb_mode of the running operation
     TraceSignal<uint32_t> rows_done;  // running total, for waveforms
+    TraceSignal<uint32_t> aux_rows_used;  // aux SRAM high-water rows
     uint64_t total_cycles() const { return total_cycles_; }
     uint64_t total_vectors() const { return total_vectors_; }
 

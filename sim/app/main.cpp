@@ -27,6 +27,8 @@ void usage(std::ostream& os) {
 
 // SystemC's library owns main() and calls sc_main once the kernel is set up.
 int sc_main(int argc, char** argv) {
+    // SystemC's informational notes (e.g. the VCD timescale) are not for users.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
         std::string(argv[1]) == "help") {
         usage(argc < 2 ? std::cerr : std::cout);

@@ -3,10 +3,14 @@
 
 #include <boost/json.hpp>
 
+#include <string>
+
 #include "hw/edgebert/tile_config.hpp"
 
 namespace edgebert::cli {
 
-boost::json::object bench_tile_matmul(const hw::EdgebertTileConfig& cfg, double weight_sparsity);
+// `waves_dir` non-empty: write <waves_dir>/tile-matmul.vcd of the tile's signals.
+boost::json::object bench_tile_matmul(const hw::EdgebertTileConfig& cfg, double weight_sparsity,
+                                      const std::string& waves_dir = "");
 
 }  // namespace edgebert::cli

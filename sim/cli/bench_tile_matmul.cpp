@@ -34,7 +34,7 @@ std::vector<uint8_t> random_codes(Rng& rng, size_t n, double sparsity) {
 
 }  // namespace
 
-boost::json::object bench_tile_matmul(const EdgebertTileConfig& cfg, double sparsity) {
+boost::json::object bench_tile_matmul(const EdgebertTileConfig& cfg, double sparsity, const std::string& waves_dir) {
     constexpr int kN0 = 768, kM = 768, kN1 = 128, kChunk = 32, kHalf = 64, L = 16;
     constexpr uint64_t kDram = 0x80000000ull;
     Rng rng(2021);
@@ -45,6 +45,7 @@ boost::json::object bench_tile_matmul(const EdgebertTileConfig& cfg, double spar
     p.a_bias = -8, p.b_bias = -8, p.out_bias = -4;
 
     TileTestbench tb("bench", cfg);
+    if (!waves_dir.empty()) tb.open_vcd(waves_dir + "/tile-matmul");
     std::vector<uint8_t> result(size_t{kN0} * kN1, 0);
     uint64_t cycles = 0;
     const auto t0 = std::chrono::steady_clock::now();
@@ -133,6 +134,7 @@ boost::json::object bench_tile_matmul(const EdgebertTileConfig& cfg, double spar
             }
     });
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    tb.close_vcd();
 
     fn::MatmulParams full = p;
     full.n0 = kN0, full.n1 = kN1;

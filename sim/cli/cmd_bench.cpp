@@ -63,10 +63,11 @@ int cmd_bench(const std::vector<std::string>& args) {
     std::string name, json_path;
     int repeats = 3;
     double sparsity = 0.0;
-    std::string soc_path;
+    std::string soc_path, waves_dir;
     desc.add_options()
         ("name", po::value(&name)->required(), "benchmark: reference | tile-matmul")
         ("sparsity", po::value(&sparsity)->default_value(0.0), "tile-matmul: weight sparsity in [0, 1)")
+        ("waves", po::value(&waves_dir), "tile-matmul: write DIR/tile-matmul.vcd of the tile's signals")
         ("soc", po::value(&soc_path), "tile-matmul: SoC config whose 'edgebert' section sets the tile (default: published design)")
         ("repeats", po::value(&repeats)->default_value(3), "runs; the best is reported")
         ("json", po::value(&json_path), "write the figures as JSON to this file");
@@ -84,7 +85,7 @@ int cmd_bench(const std::vector<std::string>& args) {
             throw Error(fmt::format("--sparsity {} is out of range [0, 1)", sparsity));
         hw::EdgebertTileConfig cfg;
         if (!soc_path.empty()) cfg = hw::load_edgebert_tile_config(soc_path);
-        j = bench_tile_matmul(cfg, sparsity);
+        j = bench_tile_matmul(cfg, sparsity, waves_dir);
     } else {
         throw Error(fmt::format("bench: unknown benchmark '{}' (known: reference, tile-matmul)", name));
     }

@@ -23,6 +23,19 @@ TileTestbench::TileTestbench(sc_core::sc_module_name name, const EdgebertTileCon
     tile.axi_master().bind(mem.socket);
 }
 
+void TileTestbench::open_vcd(const std::string& path) {
+    vcd_ = sc_core::sc_create_vcd_trace_file(path.c_str());
+    vcd_->set_time_unit(1, sc_core::SC_PS);
+    tile.trace(vcd_);
+}
+
+void TileTestbench::close_vcd() {
+    if (vcd_) sc_core::sc_close_vcd_trace_file(vcd_);
+    vcd_ = nullptr;
+}
+
+TileTestbench::~TileTestbench() { close_vcd(); }
+
 void TileTestbench::run(const std::function<void()>& body) {
     bool finished = false;
     sc_core::sc_spawn([&] {

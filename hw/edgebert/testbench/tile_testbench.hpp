@@ -66,11 +66,17 @@ public:
 
     sc_core::sc_time period() const { return tile.adpll.period(); }
 
+    // Traces the tile's signals to `path`.vcd (call before run()). Off by default.
+    void open_vcd(const std::string& path);
+    void close_vcd();
+    ~TileTestbench() override;
+
 private:
     void access(bool write, uint32_t offset, uint32_t& value);
     void set_field(uint32_t offset, int lsb, int width, uint32_t value);
 
     const EdgebertTileConfig cfg_;
+    sc_core::sc_trace_file* vcd_ = nullptr;
 };
 
 }  // namespace edgebert::hw

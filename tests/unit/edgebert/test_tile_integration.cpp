@@ -3,6 +3,10 @@
 // formulas, and every illegal programming case raises its cause and interrupt.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 #include "common/rng.hpp"
 #include "hw/edgebert/functional/matmul.hpp"
 #include "hw/edgebert/functional/sfu_ops.hpp"
@@ -364,4 +368,114 @@ TEST_F(TileErrors, DmaOverlapsComputeWhenRegionsAreDisjoint) {
         EXPECT_GT(dma.started, mm.started);  // ran inside the matmul
         EXPECT_LT(elapsed, (mm.finished - mm.started) + (dma.finished - dma.started));
     });
+}
+
+// ------------------------------------------------------------------ variants
+
+class TileVariants : public edgebert::test::ScTest {};
+
+namespace {
+
+// Runs one matmul through the registers on `cfg` / `mem` and returns (result, expected).
+std::pair<std::vector<uint8_t>, std::vector<uint8_t>> one_matmul(const EdgebertTileConfig& cfg,
+                                                                 const TestbenchMemory& mem, double sparsity,
+                                                                 const std::string& vcd = "",
+                                                                 TileTestbench** keep = nullptr) {
+    auto* tb = new TileTestbench("tb", cfg, mem);  // owned by the simulation context
+    if (!vcd.empty()) tb->open_vcd(vcd);
+    Rng rng(11);
+    const int mag = cfg.act_format.magnitude_mask() | cfg.act_format.sign_bit();
+    std::vector<uint8_t> a(32 * 256), b(32 * 256);
+    for (auto* v : {&a, &b})
+        for (auto& x : *v) {
+            x = rng.uniform() < sparsity ? 0 : static_cast<uint8_t>(rng.uniform_int(1, mag));
+            if ((x & cfg.act_format.magnitude_mask()) == 0) x = 0;
+        }
+    fn::MatmulParams p;
+    p.n0 = 32, p.n1 = 32, p.m = 256, p.a_bias = -9, p.b_bias = -9, p.out_bias = -5;
+    const auto expect = fn::matmul(cfg, a.data(), b.data(), p);
+    std::vector<uint8_t> out;
+    tb->run([&] {
+        const auto opa = tb->put_operand(kDram, a), opb = tb->put_operand(kDram + 0x100000, b);
+        expect_ok(tb->load_operand(0, opa, 0, 0));
+        expect_ok(tb->load_operand(1, opb, 0, 0));
+        tb->write_reg(kUseAxi, 0);
+        tb->write_reg(kUseGb, 0);
+        tb->write_reg(kFlipMem, 1);
+        tb->write_reg(kMatmulDims, field_bits(32, 0, 10) | field_bits(32, 10, 10) | field_bits(256, 20, 12));
+        tb->write_reg(kMatmulConfig, field_bits(bias_field(p.out_bias), 16, 3));
+        tb->write_reg(kSfuShape, field_bits(bias_field(-9), 16, 3) | field_bits(bias_field(-9), 20, 3));
+        tb->write_reg(kBaseOutput, field_bits(2000, 0, 12) | field_bits(2000, 16, 12));
+        expect_ok(tb->command(kCmdMatmul));
+        out = tb->fetch_operand(1, 2000, 2000, 64, kDram + 0x200000);
+    });
+    if (!vcd.empty()) tb->close_vcd();
+    if (keep) *keep = tb;
+    return {out, expect};
+}
+
+}  // namespace
+
+TEST_F(TileVariants, FourBitAdaptivFloat) {
+    EdgebertTileConfig cfg;
+    cfg.act_format = {4, 2};
+    for (double sp : {0.0, 0.5}) {
+        fresh_context();
+        const auto [out, expect] = one_matmul(cfg, {}, sp);
+        EXPECT_EQ(out, expect);
+    }
+}
+
+TEST_F(TileVariants, SlowAndNarrowMemoryChangesTimingNotResults) {
+    EdgebertTileConfig cfg;
+    TileTestbench* fast = nullptr;
+    const auto r1 = one_matmul(cfg, {}, 0.5, "", &fast);
+    const auto t_fast = sc_core::sc_time_stamp();
+    fresh_context();
+    TestbenchMemory slow;
+    slow.latency_cycles = 200;
+    slow.bytes_per_cycle = 1.0;
+    TileTestbench* slow_tb = nullptr;
+    const auto r2 = one_matmul(cfg, slow, 0.5, "", &slow_tb);
+    EXPECT_EQ(r1.first, r1.second);
+    EXPECT_EQ(r2.first, r2.second);
+    EXPECT_GT(sc_core::sc_time_stamp(), t_fast * 3.0);  // DMA-bound now
+    // The matmul itself is unchanged: same PU cycles.
+    EXPECT_EQ(slow_tb->tile.pu.total_cycles(), fast->tile.pu.total_cycles());
+}
+
+TEST_F(TileVariants, VcdHasInterruptEdgesAtCommandCompletions) {
+    EdgebertTileConfig cfg;
+    const std::string path = ::testing::TempDir() + "tile_waves";
+    TileTestbench* tb = nullptr;
+    const auto r = one_matmul(cfg, {}, 0.0, path, &tb);
+    EXPECT_EQ(r.first, r.second);
+    std::ifstream f(path + ".vcd");
+    ASSERT_TRUE(f) << path << ".vcd";
+    std::string line, irq_id;
+    std::vector<uint64_t> rises;
+    uint64_t now = 0;
+    bool body = false;
+    while (std::getline(f, line)) {
+        if (!body) {
+            if (line.find("$var") != std::string::npos && line.find(" irq ") != std::string::npos) {
+                std::istringstream ss(line);
+                std::string var, type, width;
+                ss >> var >> type >> width >> irq_id;
+            }
+            if (line.find("$enddefinitions") != std::string::npos) body = true;
+            continue;
+        }
+        if (!line.empty() && line[0] == '#') now = std::stoull(line.substr(1));
+        else if (!irq_id.empty() && line == "1" + irq_id) rises.push_back(now);
+    }
+    ASSERT_FALSE(irq_id.empty()) << "no irq signal in the VCD";
+    std::vector<uint64_t> expect;
+    for (const auto& rec : tb->tile.control.log()) expect.push_back(rec.finished.value());  // ps
+    EXPECT_EQ(rises, expect);
+    // GTKWave's converter accepts the file (Debian's gtkwave package).
+    if (std::system("command -v vcd2fst >/dev/null 2>&1") == 0) {
+        const std::string cmd = "vcd2fst " + path + ".vcd " + path + ".fst >/dev/null 2>&1";
+        EXPECT_EQ(std::system(cmd.c_str()), 0);
+    }
 }
