@@ -146,6 +146,28 @@ std::vector<double> JsonReader::get_double_array(const std::string& key) const {
     return out;
 }
 
+uint64_t JsonReader::get_address(const std::string& key) const {
+    const auto* v = find(key);
+    if (!v) fail(key, "is missing (an address, e.g. \"0x80000000\")");
+    if (v->is_uint64()) return v->as_uint64();
+    if (v->is_int64() && v->as_int64() >= 0) return static_cast<uint64_t>(v->as_int64());
+    if (v->is_string()) {
+        const std::string s(v->as_string());
+        try {
+            size_t used = 0;
+            const uint64_t a = std::stoull(s, &used, 0);
+            if (used == s.size() && !s.empty() && s[0] != '-') return a;
+        } catch (const std::exception&) {
+        }
+    }
+    fail(key, fmt::format("= {} is not an address (a non-negative integer or a \"0x...\" string)",
+                          boost::json::serialize(*v)));
+}
+
+uint64_t JsonReader::get_address(const std::string& key, uint64_t dflt) const {
+    return has(key) ? get_address(key) : dflt;
+}
+
 void JsonReader::reject_unknown(const std::vector<std::string>& known) const {
     for (const auto& kv : *obj_) {
         std::string k(kv.key());

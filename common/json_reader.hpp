@@ -40,6 +40,9 @@ public:
     std::string get_enum(const std::string& key, const std::vector<std::string>& allowed,
                          const std::string& dflt) const;
     std::vector<double> get_double_array(const std::string& key) const;
+    // An address or size: a JSON integer or a string such as "0x80000000".
+    uint64_t get_address(const std::string& key) const;
+    uint64_t get_address(const std::string& key, uint64_t dflt) const;
 
     // Rejects keys not in `known` (catches typos such as "hiden_size").
     void reject_unknown(const std::vector<std::string>& known) const;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 namespace edgebert::hw::regs {
 
 // clang-format off
@@ -127,6 +129,41 @@ std::string register_map_markdown() {
         out += fmt::format("| 0x{:02X} | {}{} | {} | {} | {} |\n", f.offset, f.name,
                            f.extension ? " *ext*" : "", bits, f.is_signed ? "yes" : "", f.description);
     }
+    return out;
+}
+
+std::string register_map_c_header() {
+    auto upper = [](std::string s) {
+        for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return s;
+    };
+    std::string out =
+        "/* Generated from hw/edgebert/register_map.cpp by gen_eb_regs: do not edit.\n"
+        " * EdgeBERT tile registers: EB_F_<FIELD>_REG (offset), _LSB, _WIDTH, _MASK (unshifted). */\n"
+        "#ifndef EB_EDGEBERT_REGS_H\n#define EB_EDGEBERT_REGS_H\n\n";
+    for (int i = 0; i < kNumRegisterFields; ++i) {
+        const auto& f = kRegisterFields[i];
+        const std::string n = upper(f.name);
+        const uint32_t mask = f.width >= 32 ? 0xFFFFFFFFu : ((1u << f.width) - 1u);
+        out += fmt::format("#define EB_F_{}_REG 0x{:02X}u\n#define EB_F_{}_LSB {}u\n#define EB_F_{}_WIDTH {}u\n"
+                           "#define EB_F_{}_MASK 0x{:X}u\n",
+                           n, f.offset, n, f.lsb, n, f.width, n, mask);
+    }
+    out += "#define EB_FIELD(name, v) ((((uint32_t)(v)) & EB_F_##name##_MASK) << EB_F_##name##_LSB)\n\n";
+    for (uint32_t c = 1; c <= kMaxCommand; ++c)
+        out += fmt::format("#define EB_CMD_{} {}u\n", upper(command_name(c)), c);
+    out += fmt::format("\n#define EB_CTRL_CAUSE_MASK 0x{:X}u\n#define EB_CTRL_ERROR 0x{:X}u\n"
+                       "#define EB_CTRL_DMA_BUSY 0x{:X}u\n#define EB_CTRL_COMPUTE_BUSY 0x{:X}u\n"
+                       "#define EB_CTRL_DMA_DONE 0x{:X}u\n#define EB_CTRL_COMPUTE_DONE 0x{:X}u\n"
+                       "#define EB_CTRL_SOFT_RESET 0x{:X}u\n\n",
+                       ctrl::kCauseMask, ctrl::kErrorBit, ctrl::kDmaBusyBit, ctrl::kComputeBusyBit, ctrl::kDmaDoneBit,
+                       ctrl::kComputeDoneBit, ctrl::kSoftResetBit);
+    out += fmt::format("#define EB_GB_LAYER_NORM {}u\n#define EB_GB_SOFTMAX {}u\n#define EB_GB_ELEMENT_ADD {}u\n"
+                       "#define EB_GB_ENTROPY {}u\n\n",
+                       kGbLayerNorm, kGbSoftmax, kGbElementAdd, kGbEntropy);
+    for (uint32_t c = 0; c <= static_cast<uint32_t>(ErrorCause::kErrorPending); ++c)
+        out += fmt::format("#define EB_CAUSE_{} {}u\n", upper(error_cause_name(static_cast<ErrorCause>(c))), c);
+    out += "\n#endif /* EB_EDGEBERT_REGS_H */\n";
     return out;
 }
 

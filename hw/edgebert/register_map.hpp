@@ -123,5 +123,7 @@ inline uint32_t field_bits(uint32_t value, int lsb, int width) {
 
 // Markdown table of every register and field (the source of docs/register-map.md).
 std::string register_map_markdown();
+// C header for the runtime: field positions, command codes, ctrl bits, error causes.
+std::string register_map_c_header();
 
 }  // namespace edgebert::hw::regs

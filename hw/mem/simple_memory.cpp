@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "common/error.hpp"
@@ -81,16 +80,17 @@ void SimpleMemory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
     const uint64_t offset = addr - base_;
     if (cmd == tlm::TLM_READ_COMMAND) {
         if (be)
-            copy_out_enabled(offset, data, len, be, be_len);
+            storage_.read_enabled(offset, data, len, be, be_len);
         else
-            copy_out(offset, data, len);
+            storage_.read(offset, data, len);
         ++stats_.reads;
         stats_.bytes_read += len;
     } else {
         if (be)
-            copy_in_enabled(offset, data, len, be, be_len);
+            storage_.write_enabled(offset, data, len, be, be_len);
         else
-            copy_in(offset, data, len);
+            storage_.write(offset, data, len);
+        stats_.pages_allocated = storage_.pages_allocated();
         ++stats_.writes;
         stats_.bytes_written += len;
     }
@@ -104,10 +104,12 @@ unsigned int SimpleMemory::transport_dbg(tlm::tlm_generic_payload& trans) {
     if (cmd == tlm::TLM_IGNORE_COMMAND || !contains(addr, 0) || !trans.get_data_ptr()) return 0;
     const uint64_t offset = addr - base_;
     const unsigned int n = static_cast<unsigned int>(std::min<uint64_t>(trans.get_data_length(), size_ - offset));
-    if (cmd == tlm::TLM_READ_COMMAND)
-        copy_out(offset, trans.get_data_ptr(), n);
-    else
-        copy_in(offset, trans.get_data_ptr(), n);
+    if (cmd == tlm::TLM_READ_COMMAND) {
+        storage_.read(offset, trans.get_data_ptr(), n);
+    } else {
+        storage_.write(offset, trans.get_data_ptr(), n);
+        stats_.pages_allocated = storage_.pages_allocated();
+    }
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return n;
 }
@@ -121,71 +123,13 @@ void SimpleMemory::check_backdoor(const char* what, uint64_t addr, size_t len) c
 
 void SimpleMemory::write(uint64_t addr, const void* data, size_t len) {
     check_backdoor("write", addr, len);
-    copy_in(addr - base_, static_cast<const uint8_t*>(data), len);
+    storage_.write(addr - base_, static_cast<const uint8_t*>(data), len);
+    stats_.pages_allocated = storage_.pages_allocated();
 }
 
 void SimpleMemory::read(uint64_t addr, void* data, size_t len) const {
     check_backdoor("read", addr, len);
-    copy_out(addr - base_, static_cast<uint8_t*>(data), len);
-}
-
-const uint8_t* SimpleMemory::find_page(uint64_t page) const {
-    const auto it = pages_.find(page);
-    return it == pages_.end() ? nullptr : it->second.get();
-}
-
-uint8_t* SimpleMemory::page_for_write(uint64_t page) {
-    auto& slot = pages_[page];
-    if (!slot) {
-        slot = std::make_unique<uint8_t[]>(kPageBytes);  // value-initialised: zeros
-        ++stats_.pages_allocated;
-    }
-    return slot.get();
-}
-
-void SimpleMemory::copy_out(uint64_t offset, uint8_t* dst, uint64_t len) const {
-    while (len > 0) {
-        const uint64_t in_page = offset % kPageBytes;
-        const uint64_t n = std::min(len, kPageBytes - in_page);
-        if (const uint8_t* p = find_page(offset / kPageBytes))
-            std::memcpy(dst, p + in_page, n);
-        else
-            std::memset(dst, 0, n);
-        offset += n;
-        dst += n;
-        len -= n;
-    }
-}
-
-void SimpleMemory::copy_in(uint64_t offset, const uint8_t* src, uint64_t len) {
-    while (len > 0) {
-        const uint64_t in_page = offset % kPageBytes;
-        const uint64_t n = std::min(len, kPageBytes - in_page);
-        std::memcpy(page_for_write(offset / kPageBytes) + in_page, src, n);
-        offset += n;
-        src += n;
-        len -= n;
-    }
-}
-
-// Byte-enabled copies go byte by byte; they are rare and short in practice.
-void SimpleMemory::copy_out_enabled(uint64_t offset, uint8_t* dst, uint64_t len, const uint8_t* be,
-                                    unsigned be_len) const {
-    for (uint64_t i = 0; i < len; ++i) {
-        if (be[i % be_len] == TLM_BYTE_DISABLED) continue;
-        const uint64_t at = offset + i;
-        const uint8_t* p = find_page(at / kPageBytes);
-        dst[i] = p ? p[at % kPageBytes] : 0;
-    }
-}
-
-void SimpleMemory::copy_in_enabled(uint64_t offset, const uint8_t* src, uint64_t len, const uint8_t* be,
-                                   unsigned be_len) {
-    for (uint64_t i = 0; i < len; ++i) {
-        if (be[i % be_len] == TLM_BYTE_DISABLED) continue;
-        const uint64_t at = offset + i;
-        page_for_write(at / kPageBytes)[at % kPageBytes] = src[i];
-    }
+    storage_.read(addr - base_, static_cast<uint8_t*>(data), len);
 }
 
 }  // namespace edgebert::hw

@@ -19,18 +19,18 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <unordered_map>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "hw/mem/sparse_storage.hpp"
+
 namespace edgebert::hw {
 
 class SimpleMemory : public sc_core::sc_module {
 public:
-    static constexpr uint64_t kPageBytes = 4096;
+    static constexpr uint64_t kPageBytes = SparseStorage::kPageBytes;
 
     // Traffic through the socket (b_transport only; debug and backdoor
     // accesses are not counted) and the storage in use.
@@ -64,7 +64,7 @@ public:
     void read(uint64_t addr, void* data, size_t len) const;
 
     const Stats& stats() const { return stats_; }
-    uint64_t pages_allocated() const { return stats_.pages_allocated; }
+    uint64_t pages_allocated() const { return storage_.pages_allocated(); }
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -72,20 +72,13 @@ private:
     unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
 
     void check_backdoor(const char* what, uint64_t addr, size_t len) const;
-    // Offsets are relative to base_.
-    void copy_out(uint64_t offset, uint8_t* dst, uint64_t len) const;
-    void copy_in(uint64_t offset, const uint8_t* src, uint64_t len);
-    void copy_out_enabled(uint64_t offset, uint8_t* dst, uint64_t len, const uint8_t* be, unsigned be_len) const;
-    void copy_in_enabled(uint64_t offset, const uint8_t* src, uint64_t len, const uint8_t* be, unsigned be_len);
-    const uint8_t* find_page(uint64_t page) const;
-    uint8_t* page_for_write(uint64_t page);
 
     uint64_t base_;
     uint64_t size_;
     sc_core::sc_time latency_;
     double bytes_per_cycle_;
     sc_core::sc_time cycle_;
-    std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;  // page index -> 4 KiB
+    SparseStorage storage_;  // offsets relative to base_
     Stats stats_;
 };
 

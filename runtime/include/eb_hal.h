@@ -1,0 +1,52 @@
+/* Hardware access layer of the EdgeBERT runtime.
+ *
+ * The runtime is portable C11 and touches the hardware only through these
+ * functions. Two implementations exist: the native host of the simulator
+ * (sim/host/native_hal.cpp: every access is a TLM transaction through the
+ * NoC, CPU work is charged from the SoC's cost table) and the bare-metal
+ * RISC-V firmware (volatile MMIO, wfi, the mcycle CSR; eb_hal_charge does
+ * nothing because the ISS times real instructions). */
+#ifndef EB_HAL_H
+#define EB_HAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+uint32_t eb_hal_read32(uint64_t addr);
+void eb_hal_write32(uint64_t addr, uint32_t value);
+uint64_t eb_hal_read64(uint64_t addr);
+void eb_hal_write64(uint64_t addr, uint64_t value);
+/* Sleeps until the external interrupt line is high (RISC-V wfi). */
+void eb_hal_wait_for_interrupt(void);
+/* The core's cycle counter (mcycle). */
+uint64_t eb_hal_cycles(void);
+/* Bulk copies between the core's memory and the memory map (DRAM). */
+void eb_hal_copy_to_dev(uint64_t dst, const void* src, size_t len);
+void eb_hal_copy_from_dev(void* dst, uint64_t src, size_t len);
+
+/* CPU-side work the native host does not execute instruction by instruction. */
+typedef enum {
+    EB_COST_COPY_BYTE,        /* memcpy into / out of tile buffers: "memset" category */
+    EB_COST_MEMSET_BYTE,
+    EB_COST_MALLOC,
+    EB_COST_TRANSPOSE_ELEM,
+    EB_COST_FP32_MAC,
+    EB_COST_INT32_ADD,
+    EB_COST_FP32_ADD,
+    EB_COST_FP32_EXP,
+    EB_COST_FP32_DIV,
+    EB_COST_FP32_SQRT,
+    EB_COST_FP32_TANH,
+    EB_COST_QUANTIZE_ELEM
+} eb_cost_t;
+void eb_hal_charge(eb_cost_t kind, uint64_t units);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EB_HAL_H */

@@ -1,0 +1,37 @@
+/* What the runtime must know about the SoC it runs on. Filled from the same
+ * SocConfig that builds the hardware (native host: sim/host/platform.cpp;
+ * firmware: a header generated from the config), so the two never drift. */
+#ifndef EB_PLATFORM_H
+#define EB_PLATFORM_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    uint64_t dram_base;
+    uint64_t dram_size;
+    uint64_t plic_base;
+    /* EdgeBERT tile */
+    uint64_t edgebert_base;
+    uint32_t edgebert_irq;
+    uint32_t lanes;
+    uint32_t input_sram_depth;
+    uint32_t mask_sram_depth;
+    uint32_t aux_sram_depth;
+    uint32_t max_n;
+    uint32_t max_m;
+    int32_t bias_min; /* exp_bias of bias field 0 */
+    /* systolic tile */
+    uint64_t systolic_base;
+    uint32_t systolic_irq;
+    uint32_t systolic_size;
+} eb_platform;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EB_PLATFORM_H */
