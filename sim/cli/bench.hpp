@@ -6,11 +6,14 @@
 #include <string>
 
 #include "hw/edgebert/tile_config.hpp"
+#include "hw/soc/soc_config.hpp"
 
 namespace edgebert::cli {
 
 // `waves_dir` non-empty: write <waves_dir>/tile-matmul.vcd of the tile's signals.
 boost::json::object bench_tile_matmul(const hw::EdgebertTileConfig& cfg, double weight_sparsity,
                                       const std::string& waves_dir = "");
+
+boost::json::object bench_soc(const hw::SocConfig& cfg);
 
 }  // namespace edgebert::cli

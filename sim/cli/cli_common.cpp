@@ -33,6 +33,11 @@ model::AlbertConfig load_model_config(const std::string& path_or_empty) {
     return model::load_albert_config(path_or_empty);
 }
 
+hw::SocConfig load_soc(const std::string& path_or_empty) {
+    if (path_or_empty.empty()) return hw::parse_soc_config(kDefaultSocJson, kDefaultSocOrigin);
+    return hw::load_soc_config(path_or_empty);
+}
+
 LoadedWeights load_weights(const model::AlbertConfig& c, const std::string& path_or_empty,
                            uint64_t seed) {
     if (path_or_empty.empty()) {

@@ -9,6 +9,7 @@
 
 #include "compiler/model/albert_config.hpp"
 #include "compiler/model/albert_weights.hpp"
+#include "hw/soc/soc_config.hpp"
 
 namespace edgebert::cli {
 
@@ -30,6 +31,9 @@ bool parse_options(const std::string& command, const std::string& synopsis,
 
 // The model config from --model, or the embedded albert-base-v2 default.
 model::AlbertConfig load_model_config(const std::string& path_or_empty);
+
+// The SoC config from --soc, or the embedded configs/soc/default.json.
+hw::SocConfig load_soc(const std::string& path_or_empty);
 
 struct LoadedWeights {
     model::AlbertWeights weights;

@@ -65,16 +65,16 @@ int cmd_bench(const std::vector<std::string>& args) {
     double sparsity = 0.0;
     std::string soc_path, waves_dir;
     desc.add_options()
-        ("name", po::value(&name)->required(), "benchmark: reference | tile-matmul")
+        ("name", po::value(&name)->required(), "benchmark: reference | tile-matmul | soc")
         ("sparsity", po::value(&sparsity)->default_value(0.0), "tile-matmul: weight sparsity in [0, 1)")
         ("waves", po::value(&waves_dir), "tile-matmul: write DIR/tile-matmul.vcd of the tile's signals")
-        ("soc", po::value(&soc_path), "tile-matmul: SoC config whose 'edgebert' section sets the tile (default: published design)")
+        ("soc", po::value(&soc_path), "SoC config (default: the embedded configs/soc/default.json)")
         ("repeats", po::value(&repeats)->default_value(3), "runs; the best is reported")
         ("json", po::value(&json_path), "write the figures as JSON to this file");
     po::positional_options_description pos;
     pos.add("name", 1);
     po::variables_map vm;
-    if (!parse_options("bench", "<reference|tile-matmul> [options]", desc, args, vm, &pos)) return 0;
+    if (!parse_options("bench", "<reference|tile-matmul|soc> [options]", desc, args, vm, &pos)) return 0;
     if (repeats < 1 || repeats > 1000) throw Error(fmt::format("--repeats {} is out of range [1, 1000]", repeats));
 
     boost::json::object j;
@@ -84,10 +84,12 @@ int cmd_bench(const std::vector<std::string>& args) {
         if (!(sparsity >= 0.0 && sparsity < 1.0))
             throw Error(fmt::format("--sparsity {} is out of range [0, 1)", sparsity));
         hw::EdgebertTileConfig cfg;
-        if (!soc_path.empty()) cfg = hw::load_edgebert_tile_config(soc_path);
+        if (!soc_path.empty()) cfg = load_soc(soc_path).edgebert;
         j = bench_tile_matmul(cfg, sparsity, waves_dir);
+    } else if (name == "soc") {
+        j = bench_soc(load_soc(soc_path));
     } else {
-        throw Error(fmt::format("bench: unknown benchmark '{}' (known: reference, tile-matmul)", name));
+        throw Error(fmt::format("bench: unknown benchmark '{}' (known: reference, tile-matmul, soc)", name));
     }
     if (!json_path.empty()) write_json_file(json_path, j);
     return 0;

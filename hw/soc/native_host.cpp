@@ -1,0 +1,99 @@
+#include "hw/soc/native_host.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "common/error.hpp"
+
+namespace edgebert::hw {
+
+namespace {
+constexpr size_t kLineBytes = 64;  // bulk copies move one cache line per transaction
+}
+
+NativeHost::NativeHost(sc_core::sc_module_name name, const SocConfig& cfg)
+    : sc_module(name), data("data"), cfg_(cfg), period_(sc_core::sc_time(1e6 / cfg.cpu_clock_mhz, sc_core::SC_PS)) {}
+
+void NativeHost::access(tlm::tlm_command cmd, uint64_t addr, void* buf, unsigned len) {
+    tlm::tlm_generic_payload t;
+    sc_core::sc_time delay = period_ * cfg_.host_costs.get("mmio_access");
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(static_cast<unsigned char*>(buf));
+    t.set_data_length(len);
+    t.set_streaming_width(len);
+    t.set_byte_enable_ptr(nullptr);
+    t.set_dmi_allowed(false);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    data->b_transport(t, delay);
+    // A blocking in-order core: the load or store completes before the next
+    // instruction, so the host synchronises on every access.
+    sc_core::wait(delay);
+    if (t.is_response_error()) {
+        throw Error(fmt::format("host: {} of {} bytes at 0x{:x} failed: {} (no target mapped there?)",
+                                cmd == tlm::TLM_READ_COMMAND ? "load" : "store", len, addr, t.get_response_string()));
+    }
+}
+
+uint32_t NativeHost::read32(uint64_t addr) {
+    uint32_t v = 0;
+    access(tlm::TLM_READ_COMMAND, addr, &v, 4);
+    return v;
+}
+
+void NativeHost::write32(uint64_t addr, uint32_t value) { access(tlm::TLM_WRITE_COMMAND, addr, &value, 4); }
+
+uint64_t NativeHost::read64(uint64_t addr) {
+    uint64_t v = 0;
+    access(tlm::TLM_READ_COMMAND, addr, &v, 8);
+    return v;
+}
+
+void NativeHost::write64(uint64_t addr, uint64_t value) { access(tlm::TLM_WRITE_COMMAND, addr, &value, 8); }
+
+void NativeHost::wait_for_interrupt() {
+    if (!ext_irq_) throw Error("host: wait_for_interrupt with no interrupt controller connected");
+    if (!ext_irq_->read()) sc_core::wait(ext_irq_->posedge_event());
+}
+
+uint64_t NativeHost::cycles() const { return static_cast<uint64_t>(sc_core::sc_time_stamp() / period_); }
+
+void NativeHost::write_block(uint64_t addr, const void* src, size_t len) {
+    const auto* p = static_cast<const uint8_t*>(src);
+    for (size_t done = 0; done < len;) {
+        const size_t n = std::min(kLineBytes - (addr + done) % kLineBytes, len - done);
+        std::vector<uint8_t> line(p + done, p + done + n);
+        access(tlm::TLM_WRITE_COMMAND, addr + done, line.data(), static_cast<unsigned>(n));
+        done += n;
+    }
+    charge("copy_per_byte", static_cast<double>(len), "memset");
+}
+
+void NativeHost::read_block(uint64_t addr, void* dst, size_t len) {
+    auto* p = static_cast<uint8_t*>(dst);
+    for (size_t done = 0; done < len;) {
+        const size_t n = std::min(kLineBytes - (addr + done) % kLineBytes, len - done);
+        access(tlm::TLM_READ_COMMAND, addr + done, p + done, static_cast<unsigned>(n));
+        done += n;
+    }
+    charge("copy_per_byte", static_cast<double>(len), "memset");
+}
+
+void NativeHost::charge(const std::string& entry, double units, const std::string& category) {
+    charge_cycles(cfg_.host_costs.get(entry) * units, category);
+}
+
+void NativeHost::charge_cycles(double cyc, const std::string& category) {
+    // Whole cycles only; the fraction is carried so many small charges add up exactly.
+    const double total = cyc + fractional_;
+    const double whole = std::floor(total);
+    fractional_ = total - whole;
+    if (whole <= 0) return;
+    charged_[category] += static_cast<uint64_t>(whole);
+    sc_core::wait(period_ * whole);
+}
+
+}  // namespace edgebert::hw

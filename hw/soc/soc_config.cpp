@@ -1,0 +1,175 @@
+#include "hw/soc/soc_config.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "common/error.hpp"
+#include "common/json_reader.hpp"
+
+namespace edgebert::hw {
+
+const char* tile_kind_name(TileKind k) {
+    switch (k) {
+        case TileKind::Cpu: return "cpu";
+        case TileKind::Mem: return "mem";
+        case TileKind::Edgebert: return "edgebert";
+        case TileKind::Systolic: return "systolic";
+        case TileKind::Io: return "io";
+    }
+    return "?";
+}
+
+HostCostTable default_host_costs() {
+    // Estimates for an in-order, single-issue RV64GC core of Ariane's class;
+    // docs/host-costs.md gives the reasoning. The ISS (later) re-derives them.
+    HostCostTable t;
+    t.cycles = {
+        {"mmio_access", 2},            // load/store issue + writeback, NoC latency added separately
+        {"copy_per_byte", 0.25},       // ld + sd per 8 bytes, ~2 cycles with the store buffer
+        {"memset_per_byte", 0.125},    // one sd per 8 bytes
+        {"malloc_call", 150},          // allocator fast path
+        {"transpose_per_element", 6},  // strided load + store + index arithmetic
+        {"fp32_mac", 5},               // dependent fmadd.s chain (FPU latency)
+        {"int32_add", 3},              // ld + add + sd for partial-sum accumulation
+        {"fp32_add", 4},               // element-wise add incl. loads/stores
+        {"fp32_exp", 60},              // software expf
+        {"fp32_div", 20},
+        {"fp32_sqrt", 25},
+        {"fp32_tanh", 80},
+        {"quantize_per_element", 12},  // float -> AF/INT8 code incl. scale
+    };
+    return t;
+}
+
+double HostCostTable::get(const std::string& name) const {
+    auto it = cycles.find(name);
+    if (it == cycles.end()) throw Error(fmt::format("host cost table has no entry '{}'", name));
+    return it->second;
+}
+
+const TileSpec& SocConfig::cpu() const {
+    for (const auto& t : tiles) if (t.kind == TileKind::Cpu) return t;
+    throw ConfigError("SoC config has no cpu tile");
+}
+
+const TileSpec& SocConfig::memory() const {
+    for (const auto& t : tiles) if (t.kind == TileKind::Mem) return t;
+    throw ConfigError("SoC config has no mem tile");
+}
+
+const TileSpec* SocConfig::io() const {
+    for (const auto& t : tiles) if (t.kind == TileKind::Io) return &t;
+    return nullptr;
+}
+
+std::vector<const TileSpec*> SocConfig::tiles_of(TileKind k) const {
+    std::vector<const TileSpec*> out;
+    for (const auto& t : tiles) if (t.kind == k) out.push_back(&t);
+    return out;
+}
+
+void SocConfig::validate(const std::string& origin) const {
+    auto bad = [&](const std::string& what) { throw ConfigError(fmt::format("{}: {}", origin, what)); };
+    if (!(cpu_clock_mhz > 0 && cpu_clock_mhz <= 10000)) bad("field 'cpu_clock_mhz' is out of range (0, 10000]");
+    noc.validate(origin);
+    edgebert.validate(origin);
+    systolic.validate(origin);
+    std::set<std::pair<int, int>> used;
+    std::set<std::string> names;
+    std::set<int> irqs;
+    int cpus = 0, mems = 0;
+    struct Window { std::string name; uint64_t base, size; };
+    std::vector<Window> windows = {{"dram", dram.base, dram.size},
+                                   {"memory_map.plic", map.plic_base, map.plic_size},
+                                   {"memory_map.uart", map.uart_base, map.uart_size},
+                                   {"memory_map.timer", map.timer_base, map.timer_size}};
+    for (size_t i = 0; i < tiles.size(); ++i) {
+        const auto& t = tiles[i];
+        const std::string f = fmt::format("tiles[{}] ('{}')", i, t.name);
+        if (t.x < 0 || t.x >= noc.cols || t.y < 0 || t.y >= noc.rows)
+            bad(fmt::format("{}: position ({}, {}) is off the {} x {} grid (noc.cols x noc.rows)", f, t.x, t.y,
+                            noc.cols, noc.rows));
+        if (!used.insert({t.x, t.y}).second) bad(fmt::format("{}: position ({}, {}) is already taken", f, t.x, t.y));
+        if (!names.insert(t.name).second) bad(fmt::format("{}: duplicate tile name", f));
+        cpus += t.kind == TileKind::Cpu;
+        mems += t.kind == TileKind::Mem;
+        if (t.kind == TileKind::Edgebert || t.kind == TileKind::Systolic) {
+            if (t.irq < 1 || t.irq >= plic_sources)
+                bad(fmt::format("{}: field 'irq' = {} is out of range [1, {}]", f, t.irq, plic_sources - 1));
+            if (!irqs.insert(t.irq).second) bad(fmt::format("{}: interrupt {} is used by another tile", f, t.irq));
+            windows.push_back({t.name, t.reg_base, t.reg_size});
+        }
+    }
+    if (cpus != 1) bad(fmt::format("field 'tiles' has {} cpu tiles, exactly 1 is required", cpus));
+    if (mems < 1) bad("field 'tiles' has no mem tile (DRAM needs one)");
+    for (size_t i = 0; i < windows.size(); ++i) {
+        if (windows[i].size == 0) bad(fmt::format("address window '{}' has size 0", windows[i].name));
+        for (size_t j = i + 1; j < windows.size(); ++j) {
+            const auto& a = windows[i];
+            const auto& b = windows[j];
+            if (a.base < b.base + b.size && b.base < a.base + a.size)
+                bad(fmt::format("address windows overlap: '{}' [0x{:x}, 0x{:x}) and '{}' [0x{:x}, 0x{:x})", a.name,
+                                a.base, a.base + a.size, b.name, b.base, b.base + b.size));
+        }
+    }
+}
+
+static SocConfig read_soc(const boost::json::value& v, const std::string& origin) {
+    JsonReader r(v, origin);
+    r.reject_unknown({"_comment", "name", "cpu_clock_mhz", "plic_sources", "noc", "dram", "memory_map", "tiles",
+                      "edgebert", "systolic", "host_costs"});
+    SocConfig c;
+    c.name = r.get_string("name", "soc");
+    c.cpu_clock_mhz = r.get_double("cpu_clock_mhz", 1e-3, 1e5, c.cpu_clock_mhz);
+    c.plic_sources = static_cast<int>(r.get_int("plic_sources", 2, 1024, c.plic_sources));
+    c.noc = parse_noc_config(r.child("noc"));
+    c.dram = parse_dram_config(r.child("dram"));
+    if (r.has("memory_map")) {
+        const auto m = r.child("memory_map");
+        m.reject_unknown({"plic_base", "plic_size", "uart_base", "uart_size", "timer_base", "timer_size"});
+        c.map.plic_base = m.get_address("plic_base", c.map.plic_base);
+        c.map.plic_size = m.get_address("plic_size", c.map.plic_size);
+        c.map.uart_base = m.get_address("uart_base", c.map.uart_base);
+        c.map.uart_size = m.get_address("uart_size", c.map.uart_size);
+        c.map.timer_base = m.get_address("timer_base", c.map.timer_base);
+        c.map.timer_size = m.get_address("timer_size", c.map.timer_size);
+    }
+    for (const auto& t : r.array("tiles")) {
+        t.reject_unknown({"name", "kind", "x", "y", "reg_base", "reg_size", "irq"});
+        TileSpec s;
+        s.name = t.get_string("name");
+        const std::string kind = t.get_enum("kind", {"cpu", "mem", "edgebert", "systolic", "io"}, "");
+        s.kind = kind == "cpu" ? TileKind::Cpu : kind == "mem" ? TileKind::Mem : kind == "edgebert" ? TileKind::Edgebert
+               : kind == "systolic" ? TileKind::Systolic : TileKind::Io;
+        s.x = static_cast<int>(t.get_int("x", 0, 1023));
+        s.y = static_cast<int>(t.get_int("y", 0, 1023));
+        if (s.kind == TileKind::Edgebert || s.kind == TileKind::Systolic) {
+            s.reg_base = t.get_address("reg_base");
+            s.reg_size = t.get_address("reg_size", 0x1000);
+            s.irq = static_cast<int>(t.get_int("irq", 1, 1023));
+        }
+        c.tiles.push_back(s);
+    }
+    if (r.has("edgebert")) c.edgebert = parse_edgebert_tile_config(r.child("edgebert"));
+    if (r.has("systolic")) c.systolic = parse_systolic_tile_config(r.child("systolic"));
+    if (r.has("host_costs")) {
+        const auto h = r.child("host_costs");
+        std::vector<std::string> known;
+        for (const auto& kv : c.host_costs.cycles) known.push_back(kv.first);
+        known.push_back("_comment");
+        h.reject_unknown(known);
+        for (auto& kv : c.host_costs.cycles) kv.second = h.get_double(kv.first, 0.0, 1e6, kv.second);
+    }
+    c.validate(origin);
+    return c;
+}
+
+SocConfig parse_soc_config(const std::string& json_text, const std::string& origin) {
+    return read_soc(parse_json_text(json_text, origin), origin);
+}
+
+SocConfig load_soc_config(const std::string& path) { return read_soc(parse_json_file(path), path); }
+
+}  // namespace edgebert::hw

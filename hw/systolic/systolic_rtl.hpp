@@ -1,0 +1,64 @@
+// Plain C++ harness of the verilated systolic array (Vsystolic_array, built
+// from rtl/systolic_array.sv with N = kSystolicRtlSize): it owns the model, the
+// three buffers the array reads and writes (operands, C) and optional FST
+// tracing, and runs one call as a tight loop of eval()s, one per clock edge.
+// No SystemC: SystolicTile uses it from its thread, the RTL tests directly.
+//
+// Buffer model (synchronous SRAMs, one-cycle read latency): a read request the
+// array presents before a rising edge is answered on the buffer's output port
+// right after that edge; a write request is stored at the edge. The operand
+// buffer holds A by columns (word k = A[0..N-1][k]) and B by rows (word k =
+// B[k][0..N-1]), as the tile's DMA writes them; lanes beyond M / N are zero.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace edgebert::hw {
+
+class SystolicRtl {
+public:
+    SystolicRtl();
+    ~SystolicRtl();
+    SystolicRtl(const SystolicRtl&) = delete;
+    SystolicRtl& operator=(const SystolicRtl&) = delete;
+
+    struct Call {
+        int m = 0, n = 0, k = 0;
+        bool accumulate = false;
+        const int8_t* a = nullptr;   // M x K, row stride lda
+        size_t lda = 0;
+        const int8_t* b = nullptr;   // K x N, row stride ldb
+        size_t ldb = 0;
+        int32_t* c = nullptr;        // M x N, row stride ldc: C_in (accumulate) and C_out
+        size_t ldc = 0;
+    };
+
+    // Fills the buffers from the call's operands (and C_in), pulses start and
+    // clocks the array until done; the results land in call.c. Returns the
+    // cycles from the edge that samples start to the edge that raises done,
+    // both included (= fn::systolic_call_cycles). `first_cycle` is the tile
+    // cycle of the first edge: it places the call in the FST window and time.
+    // Throws ShapeError for dimensions the RTL does not accept (1..N, K 1..N)
+    // and std::logic_error if the array never raises done.
+    uint64_t run(const Call& call, uint64_t first_cycle = 0);
+
+    // FST of every RTL signal for the cycles first_cycle + c of run() that fall
+    // in [from_cycle, to_cycle), with cycle c spanning [c, c + 1) x period_ps
+    // (clock low in the first half, rising edge in the middle). Replaces an
+    // open trace. Off by default; when off a call pays nothing for it.
+    void open_fst(const std::string& path, uint64_t from_cycle, uint64_t to_cycle, double period_ps);
+    void close_fst();   // flushes and closes (also done by the destructor)
+    bool tracing() const;
+
+    uint64_t edges() const { return edges_; }   // rising edges clocked since construction (reset included)
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    uint64_t edges_ = 0;
+};
+
+}  // namespace edgebert::hw
