@@ -4,6 +4,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <limits>
 
@@ -18,6 +19,8 @@ using Mat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor
 using Vec = Eigen::Matrix<float, 1, Eigen::Dynamic>;
 using ConstMap = Eigen::Map<const Mat>;
 using ConstVecMap = Eigen::Map<const Vec>;
+
+using Recorder = std::function<void(const char* name, const Mat& m)>;
 
 ConstMap as_mat(const Tensor& t) { return ConstMap(t.data.data(), t.dim(0), t.dim(1)); }
 ConstVecMap as_vec(const Tensor& t) {
@@ -42,10 +45,14 @@ Tensor to_tensor(const Mat& m) {
 
 // Multi-head self-attention followed by the output projection, residual and LayerNorm.
 Mat attention_block(const AlbertConfig& c, const AlbertLayerWeights& L, const Mat& h,
-                    const Vec& mask_add) {
+                    const Vec& mask_add, const Recorder& rec) {
     const int heads = c.num_attention_heads, d = c.head_dim();
     const int seq = static_cast<int>(h.rows());
     const Mat q = linear(h, L.query), k = linear(h, L.key), v = linear(h, L.value);
+    rec("q", q);
+    rec("k", k);
+    rec("v", v);
+    float scores_max = 0.0f, probs_max = 0.0f;
     const float scale = 1.0f / std::sqrt(static_cast<float>(d));
     Mat context(seq, c.hidden_size);
     Mat scores(seq, seq);
@@ -55,21 +62,32 @@ Mat attention_block(const AlbertConfig& c, const AlbertLayerWeights& L, const Ma
         const auto vh = v.middleCols(hd * d, d);
         scores.noalias() = (qh * kh.transpose()) * scale;
         scores.rowwise() += mask_add;
+        scores_max = std::max(scores_max, scores.cwiseAbs().maxCoeff());
         softmax_rows(scores.data(), seq, seq);
+        probs_max = std::max(probs_max, scores.maxCoeff());
         context.middleCols(hd * d, d).noalias() = scores * vh;
     }
+    rec("scores", Mat::Constant(1, 1, scores_max));
+    rec("probs", Mat::Constant(1, 1, probs_max));
+    rec("ctx", context);
     Mat out = linear(context, L.attn_dense);
+    rec("attn_proj", out);
     out += h;
     layer_norm(out, L.attn_ln, c.layer_norm_eps);
+    rec("attn_out", out);
     return out;
 }
 
-Mat ffn_block(const AlbertConfig& c, const AlbertLayerWeights& L, const Mat& a) {
+Mat ffn_block(const AlbertConfig& c, const AlbertLayerWeights& L, const Mat& a, const Recorder& rec) {
     Mat inter = linear(a, L.ffn);
+    rec("ffn1", inter);
     for (Eigen::Index i = 0; i < inter.size(); ++i) inter.data()[i] = activation(c.hidden_act, inter.data()[i]);
+    rec("gelu", inter);
     Mat out = linear(inter, L.ffn_output);
+    rec("ffn2", out);
     out += a;
     layer_norm(out, L.full_ln, c.layer_norm_eps);
+    rec("out", out);
     return out;
 }
 
@@ -203,6 +221,7 @@ ReferenceResult run_reference(const AlbertConfig& c, const AlbertWeights& w, con
     }
     layer_norm(emb, w.embed_ln, c.layer_norm_eps);
     Mat h = linear(emb, w.embedding_hidden_mapping_in);
+    Mat emb_ln = emb;  // kept for the calibration record below
 
     // HF's extended attention mask: padded keys get the most negative float added.
     Vec mask_add = Vec::Zero(seq);
@@ -211,10 +230,20 @@ ReferenceResult run_reference(const AlbertConfig& c, const AlbertWeights& w, con
 
     ReferenceResult r;
     r.embedding_output = to_tensor(h);
+    int cur_layer = -1;
+    const Recorder rec = [&](const char* name, const Mat& m) {
+        if (!opt.act_max) return;
+        const std::string key = cur_layer < 0 ? std::string(name) : fmt::format("L{}.{}", cur_layer, name);
+        float& slot = (*opt.act_max)[key];
+        slot = std::max(slot, m.size() ? m.cwiseAbs().maxCoeff() : 0.0f);
+    };
+    rec("emb_ln", emb_ln);
+    rec("emb", h);
     for (int l = 0; l < layers; ++l) {
+        cur_layer = l;
         for (int inner = 0; inner < c.inner_group_num; ++inner) {
             const auto& L = w.layer(c, l, inner);
-            h = ffn_block(c, L, attention_block(c, L, h, mask_add));
+            h = ffn_block(c, L, attention_block(c, L, h, mask_add, rec), rec);
         }
         if (opt.keep_hidden_states) r.hidden_states.push_back(to_tensor(h));
         const auto& ramp = w.offramps.at(static_cast<size_t>(l));

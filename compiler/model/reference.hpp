@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "compiler/model/albert_config.hpp"
@@ -31,6 +33,10 @@ void validate_input(const AlbertConfig& c, const ModelInput& in);
 struct ReferenceOptions {
     int layers = 0;             // 0 = num_hidden_layers
     bool keep_hidden_states = false;
+    // If set, receives max |x| of every intermediate, keyed "emb", "L<l>.q", ".k", ".v",
+    // ".scores" (scaled), ".probs", ".ctx", ".attn_proj", ".attn_out" (after LN),
+    // ".ffn1" (before GELU), ".gelu", ".ffn2", ".out": the compiler's calibration.
+    std::map<std::string, float>* act_max = nullptr;
 };
 
 struct ReferenceResult {

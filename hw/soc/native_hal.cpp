@@ -1,6 +1,9 @@
 #include "hw/soc/native_hal.hpp"
 
+#include <cstdlib>
+
 #include "common/error.hpp"
+#include "hw/mem/dram.hpp"
 #include "eb_hal.h"
 
 namespace edgebert::hw {
@@ -16,23 +19,23 @@ NativeHost& host() {
 
 struct CostEntry {
     const char* entry;
-    const char* category;
+    HostCategory category;
 };
 
 CostEntry cost_entry(eb_cost_t kind) {
     switch (kind) {
-        case EB_COST_COPY_BYTE: return {"copy_per_byte", "memset"};
-        case EB_COST_MEMSET_BYTE: return {"memset_per_byte", "memset"};
-        case EB_COST_MALLOC: return {"malloc_call", "malloc"};
-        case EB_COST_TRANSPOSE_ELEM: return {"transpose_per_element", "transpose"};
-        case EB_COST_FP32_MAC: return {"fp32_mac", "cpu_compute"};
-        case EB_COST_INT32_ADD: return {"int32_add", "cpu_compute"};
-        case EB_COST_FP32_ADD: return {"fp32_add", "cpu_compute"};
-        case EB_COST_FP32_EXP: return {"fp32_exp", "cpu_compute"};
-        case EB_COST_FP32_DIV: return {"fp32_div", "cpu_compute"};
-        case EB_COST_FP32_SQRT: return {"fp32_sqrt", "cpu_compute"};
-        case EB_COST_FP32_TANH: return {"fp32_tanh", "cpu_compute"};
-        case EB_COST_QUANTIZE_ELEM: return {"quantize_per_element", "cpu_compute"};
+        case EB_COST_COPY_BYTE: return {"copy_per_byte", HostCategory::Memset};
+        case EB_COST_MEMSET_BYTE: return {"memset_per_byte", HostCategory::Memset};
+        case EB_COST_MALLOC: return {"malloc_call", HostCategory::Malloc};
+        case EB_COST_TRANSPOSE_ELEM: return {"transpose_per_element", HostCategory::Transpose};
+        case EB_COST_FP32_MAC: return {"fp32_mac", HostCategory::CpuCompute};
+        case EB_COST_INT32_ADD: return {"int32_add", HostCategory::CpuCompute};
+        case EB_COST_FP32_ADD: return {"fp32_add", HostCategory::CpuCompute};
+        case EB_COST_FP32_EXP: return {"fp32_exp", HostCategory::CpuCompute};
+        case EB_COST_FP32_DIV: return {"fp32_div", HostCategory::CpuCompute};
+        case EB_COST_FP32_SQRT: return {"fp32_sqrt", HostCategory::CpuCompute};
+        case EB_COST_FP32_TANH: return {"fp32_tanh", HostCategory::CpuCompute};
+        case EB_COST_QUANTIZE_ELEM: return {"quantize_per_element", HostCategory::CpuCompute};
     }
     throw Error("unknown runtime cost kind");
 }
@@ -83,6 +86,26 @@ void eb_hal_copy_from_dev(void* dst, uint64_t src, size_t len) { host().read_blo
 void eb_hal_charge(eb_cost_t kind, uint64_t units) {
     const auto e = edgebert::hw::cost_entry(kind);
     host().charge(e.entry, static_cast<double>(units), e.category);
+}
+
+void eb_hal_region(uint32_t layer, uint32_t module, const char* op) { host().set_region(layer, module, op ? op : ""); }
+void eb_hal_wait_category(int category) {
+    host().set_wait_category(static_cast<edgebert::hw::HostCategory>(category));
+}
+void eb_hal_category_override(int category) { host().set_category_override(category); }
+
+void* eb_hal_map(uint64_t addr, size_t len) {
+    auto* dram = host().backdoor();
+    if (!dram) throw edgebert::Error("runtime HAL: eb_hal_map without a DRAM backdoor");
+    auto* buf = static_cast<uint8_t*>(std::malloc(len ? len : 1));
+    if (!buf) throw edgebert::Error("runtime HAL: out of memory mapping a tensor");
+    dram->read(addr, buf, len);
+    return buf;
+}
+
+void eb_hal_unmap(void* ptr, uint64_t addr, size_t len, int write_back) {
+    if (write_back) host().backdoor()->write(addr, ptr, len);
+    std::free(ptr);
 }
 
 }  // extern "C"

@@ -14,6 +14,23 @@ namespace {
 constexpr size_t kLineBytes = 64;  // bulk copies move one cache line per transaction
 }
 
+const char* host_category_name(HostCategory c) {
+    static const char* names[] = {"register", "read", "write", "compute", "malloc", "memset", "transpose",
+                                  "cpu_compute"};
+    return names[static_cast<size_t>(c)];
+}
+
+void NativeHost::set_region(uint32_t layer, uint32_t module, const std::string& op) {
+    region_.layer = layer;
+    region_.module = module;
+    region_.op = op;
+    if (region_observer_) region_observer_(region_);
+}
+
+void NativeHost::account(HostCategory c, sc_core::sc_time dt) {
+    accounts_[region_][static_cast<size_t>(c)] += static_cast<uint64_t>(dt / period_ + 0.5);
+}
+
 NativeHost::NativeHost(sc_core::sc_module_name name, const SocConfig& cfg)
     : sc_module(name), data("data"), cfg_(cfg), period_(sc_core::sc_time(1e6 / cfg.cpu_clock_mhz, sc_core::SC_PS)) {}
 
@@ -28,10 +45,14 @@ void NativeHost::access(tlm::tlm_command cmd, uint64_t addr, void* buf, unsigned
     t.set_byte_enable_ptr(nullptr);
     t.set_dmi_allowed(false);
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    const auto t0 = sc_core::sc_time_stamp();
     data->b_transport(t, delay);
     // A blocking in-order core: the load or store completes before the next
     // instruction, so the host synchronises on every access.
     sc_core::wait(delay);
+    // DRAM traffic from the core is copying; everything else is register access.
+    const bool dram = addr >= cfg_.dram.base && addr < cfg_.dram.base + cfg_.dram.size;
+    account(effective(dram ? HostCategory::Memset : HostCategory::Register), sc_core::sc_time_stamp() - t0);
     if (t.is_response_error()) {
         throw Error(fmt::format("host: {} of {} bytes at 0x{:x} failed: {} (no target mapped there?)",
                                 cmd == tlm::TLM_READ_COMMAND ? "load" : "store", len, addr, t.get_response_string()));
@@ -56,7 +77,9 @@ void NativeHost::write64(uint64_t addr, uint64_t value) { access(tlm::TLM_WRITE_
 
 void NativeHost::wait_for_interrupt() {
     if (!ext_irq_) throw Error("host: wait_for_interrupt with no interrupt controller connected");
+    const auto t0 = sc_core::sc_time_stamp();
     if (!ext_irq_->read()) sc_core::wait(ext_irq_->posedge_event());
+    account(wait_category_, sc_core::sc_time_stamp() - t0);
 }
 
 uint64_t NativeHost::cycles() const { return static_cast<uint64_t>(sc_core::sc_time_stamp() / period_); }
@@ -69,7 +92,7 @@ void NativeHost::write_block(uint64_t addr, const void* src, size_t len) {
         access(tlm::TLM_WRITE_COMMAND, addr + done, line.data(), static_cast<unsigned>(n));
         done += n;
     }
-    charge("copy_per_byte", static_cast<double>(len), "memset");
+    charge("copy_per_byte", static_cast<double>(len), HostCategory::Memset);
 }
 
 void NativeHost::read_block(uint64_t addr, void* dst, size_t len) {
@@ -79,21 +102,22 @@ void NativeHost::read_block(uint64_t addr, void* dst, size_t len) {
         access(tlm::TLM_READ_COMMAND, addr + done, p + done, static_cast<unsigned>(n));
         done += n;
     }
-    charge("copy_per_byte", static_cast<double>(len), "memset");
+    charge("copy_per_byte", static_cast<double>(len), HostCategory::Memset);
 }
 
-void NativeHost::charge(const std::string& entry, double units, const std::string& category) {
+void NativeHost::charge(const std::string& entry, double units, HostCategory category) {
     charge_cycles(cfg_.host_costs.get(entry) * units, category);
 }
 
-void NativeHost::charge_cycles(double cyc, const std::string& category) {
+void NativeHost::charge_cycles(double cyc, HostCategory category) {
     // Whole cycles only; the fraction is carried so many small charges add up exactly.
     const double total = cyc + fractional_;
     const double whole = std::floor(total);
     fractional_ = total - whole;
     if (whole <= 0) return;
-    charged_[category] += static_cast<uint64_t>(whole);
+    const auto t0 = sc_core::sc_time_stamp();
     sc_core::wait(period_ * whole);
+    account(effective(category), sc_core::sc_time_stamp() - t0);
 }
 
 }  // namespace edgebert::hw

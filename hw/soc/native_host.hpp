@@ -10,15 +10,33 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <array>
 #include <functional>
 #include <map>
 #include <string>
+#include <tuple>
 
 #include "hw/edgebert/trace_signal.hpp"
 #include "hw/soc/host_interface.hpp"
 #include "hw/soc/soc_config.hpp"
 
 namespace edgebert::hw {
+
+class Dram;
+
+// Categories of the published breakdown (same order as eb_category).
+enum class HostCategory { Register, Read, Write, Compute, Malloc, Memset, Transpose, CpuCompute, Count };
+const char* host_category_name(HostCategory c);
+constexpr size_t kHostCategories = static_cast<size_t>(HostCategory::Count);
+
+// Where the host's time went: one row per program region, cycles per category.
+struct RegionKey {
+    uint32_t layer = 0;
+    uint32_t module = 0;
+    std::string op;
+    bool operator<(const RegionKey& o) const { return std::tie(layer, module, op) < std::tie(o.layer, o.module, o.op); }
+};
+using CategoryCycles = std::array<uint64_t, kHostCategories>;
 
 class NativeHost : public sc_core::sc_module, public HostInterface {
 public:
@@ -36,25 +54,47 @@ public:
     uint64_t cycles() const override;
 
     // Bulk transfers (memcpy to/from the memory map) through the NoC in
-    // cache-line-sized transactions, charged copy_per_byte on top.
+    // cache-line-sized transactions, charged copy_per_byte on top ("memset").
     void write_block(uint64_t addr, const void* data, size_t len);
     void read_block(uint64_t addr, void* data, size_t len);
 
-    // Charges `units` of a cost-table entry (e.g. "fp32_mac") to `category`.
-    void charge(const std::string& entry, double units, const std::string& category);
-    void charge_cycles(double cycles, const std::string& category);
-    const std::map<std::string, uint64_t>& charged_cycles() const { return charged_; }
+    // Charges `units` of a cost-table entry (e.g. "fp32_mac") to `category`
+    // (or to the override category while one is set).
+    void charge(const std::string& entry, double units, HostCategory category);
+    void charge_cycles(double cycles, HostCategory category);
+
+    // Accounting: every simulated cycle of the host program lands in exactly
+    // one (region, category) cell, so categories sum to the total.
+    void set_region(uint32_t layer, uint32_t module, const std::string& op);
+    void set_region_observer(std::function<void(const RegionKey&)> fn) { region_observer_ = std::move(fn); }
+    void set_wait_category(HostCategory c) { wait_category_ = c; }
+    void set_category_override(int c) { override_ = c; }
+    const std::map<RegionKey, CategoryCycles>& accounts() const { return accounts_; }
+    void reset_accounts() { accounts_.clear(); }
+
+    // Untimed DRAM access for host kernels whose cost is charged per operation.
+    void attach_backdoor(Dram* dram) { backdoor_ = dram; }
+    Dram* backdoor() const { return backdoor_; }
 
     sc_core::sc_time period() const { return period_; }
 
 private:
     void access(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len);
+    void account(HostCategory c, sc_core::sc_time dt);
+    HostCategory effective(HostCategory c) const {
+        return override_ >= 0 ? static_cast<HostCategory>(override_) : c;
+    }
 
     const SocConfig& cfg_;
     sc_core::sc_time period_;
     TraceSignal<bool>* ext_irq_ = nullptr;
-    std::map<std::string, uint64_t> charged_;
+    Dram* backdoor_ = nullptr;
     double fractional_ = 0.0;  // sub-cycle remainder of charged work, carried forward
+    RegionKey region_;
+    HostCategory wait_category_ = HostCategory::Compute;
+    int override_ = -1;
+    std::map<RegionKey, CategoryCycles> accounts_;
+    std::function<void(const RegionKey&)> region_observer_;
 };
 
 }  // namespace edgebert::hw

@@ -96,6 +96,7 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg)
         plic.connect_source(t->irq, irq_links_.back()->out);
     }
     host.connect_interrupt(plic.ext_irq);
+    host.attach_backdoor(&dram);
 }
 
 void Soc::run(const std::function<void(NativeHost&)>& program) {

@@ -45,6 +45,21 @@ typedef enum {
 } eb_cost_t;
 void eb_hal_charge(eb_cost_t kind, uint64_t units);
 
+/* Accounting (native host only; firmware builds these as no-ops or prints):
+ * the program's region markers, the category the next interrupt waits are
+ * attributed to, and a category that overrides the cost kinds' own (e.g. a
+ * re-layout charged as "transpose"); -1 clears the override. */
+void eb_hal_region(uint32_t layer, uint32_t module, const char* op);
+void eb_hal_wait_category(int category);
+void eb_hal_category_override(int category);
+
+/* Host kernels work on the core's view of DRAM: map_in returns a pointer to
+ * `len` bytes at `addr` (firmware: the address itself; native host: a copy
+ * taken without bus traffic, since the kernel's cost is charged per
+ * operation), unmap releases it, writing it back first if `write_back`. */
+void* eb_hal_map(uint64_t addr, size_t len);
+void eb_hal_unmap(void* ptr, uint64_t addr, size_t len, int write_back);
+
 #ifdef __cplusplus
 }
 #endif

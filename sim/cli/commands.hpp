@@ -10,9 +10,11 @@
 
 namespace edgebert::cli {
 
+int cmd_run(const std::vector<std::string>& args);
 int cmd_reference(const std::vector<std::string>& args);
 int cmd_bench(const std::vector<std::string>& args);
 int cmd_regmap(const std::vector<std::string>& args);
+int cmd_plot(const std::vector<std::string>& args);
 
 // Parses "--tokens 2,17,3" into ids; throws Error naming the option on bad text.
 std::vector<int32_t> parse_token_list(const std::string& text);

@@ -5,9 +5,11 @@ namespace edgebert::cli {
 
 std::vector<Subcommand> all_subcommands() {
     return {
+        {"run", "the main job: ALBERT on the SoC, EdgeBERT vs systolic vs CPU, with breakdowns", cmd_run},
         {"reference", "FP32 reference forward of an ALBERT model (golden results)", cmd_reference},
         {"bench", "speed benchmarks of the simulator itself", cmd_bench},
         {"regmap", "print the EdgeBERT tile's register map (markdown)", cmd_regmap},
+        {"plot", "figures (png/svg/pdf) of a run report: cycles per target, module, category", cmd_plot},
     };
 }
 

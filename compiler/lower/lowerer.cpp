@@ -1,0 +1,228 @@
+#include "compiler/lower/lowerer.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "common/error.hpp"
+
+namespace edgebert::compiler {
+
+namespace {
+
+eb_target to_eb(Target t) {
+    return t == Target::Edgebert ? EB_TARGET_EDGEBERT : t == Target::Systolic ? EB_TARGET_SYSTOLIC : EB_TARGET_CPU;
+}
+
+uint64_t float_bits(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+}
+
+}  // namespace
+
+const char* target_name(Target t) {
+    return t == Target::Edgebert ? "edgebert" : t == Target::Systolic ? "systolic" : "cpu";
+}
+
+Target parse_target(const std::string& s) {
+    if (s == "edgebert") return Target::Edgebert;
+    if (s == "systolic") return Target::Systolic;
+    if (s == "cpu") return Target::Cpu;
+    throw Error(fmt::format("unknown target '{}' (allowed: edgebert, systolic, cpu)", s));
+}
+
+const char* mode_name(Mode m) { return m == Mode::Optimized ? "optimized" : "thesis"; }
+
+Mode parse_mode(const std::string& s) {
+    if (s == "optimized") return Mode::Optimized;
+    if (s == "thesis") return Mode::Thesis;
+    throw Error(fmt::format("unknown mode '{}' (allowed: optimized, thesis)", s));
+}
+
+Lowerer::Lowerer(const model::AlbertConfig& cfg, const model::AlbertWeights& w, const model::ModelInput& in,
+                 const hw::SocConfig& soc, const CompileOptions& opt, const std::map<std::string, float>& act_max)
+    : cfg_(cfg), w_(w), in_(in), soc_(soc), opt_(opt), act_max_(act_max), b_(to_eb(opt.target)),
+      next_addr_(soc.dram.base), seq_(in.seq_len()) {}
+
+uint64_t Lowerer::alloc(uint64_t bytes, uint64_t align) {
+    const uint64_t a = (next_addr_ + align - 1) / align * align;
+    next_addr_ = a + bytes;
+    if (next_addr_ > soc_.dram.base + soc_.dram.size)
+        throw ShapeError(fmt::format("model '{}' does not fit: the program needs more than the SoC's {} MiB of DRAM",
+                                     cfg_.name, soc_.dram.size >> 20));
+    return a;
+}
+
+uint32_t Lowerer::f32(const std::string& name, int rows, int cols, const float* data) {
+    eb_tensor t{};
+    t.format = EB_FMT_F32;
+    t.rows = static_cast<uint32_t>(rows);
+    t.cols = t.ld = static_cast<uint32_t>(cols);
+    t.addr = alloc(uint64_t(rows) * cols * 4);
+    t.scale = 1.0f;
+    if (data) {
+        std::vector<uint8_t> bytes(size_t(rows) * cols * 4);
+        std::memcpy(bytes.data(), data, bytes.size());
+        b_.image(t.addr, std::move(bytes));
+    }
+    return b_.tensor(name, t);
+}
+
+uint32_t Lowerer::view(uint32_t id, int r0, int c0, int rows, int cols, const std::string& name) {
+    eb_tensor t = b_.tensor_at(id);
+    const uint32_t esz = t.format == EB_FMT_I8 ? 1 : 4;
+    t.addr += (uint64_t(r0) * t.ld + c0) * esz;
+    t.rows = static_cast<uint32_t>(rows);
+    t.cols = static_cast<uint32_t>(cols);
+    return b_.tensor(name, t);
+}
+
+uint32_t Lowerer::i32_tensor(const std::string& name, int rows, int cols, float scale, const int32_t* data) {
+    eb_tensor t{};
+    t.format = EB_FMT_I32;
+    t.rows = static_cast<uint32_t>(rows);
+    t.cols = t.ld = static_cast<uint32_t>(cols);
+    t.scale = scale;
+    t.addr = alloc(uint64_t(rows) * cols * 4);
+    if (data) {
+        std::vector<uint8_t> bytes(size_t(rows) * cols * 4);
+        std::memcpy(bytes.data(), data, bytes.size());
+        b_.image(t.addr, std::move(bytes));
+    }
+    return b_.tensor(name, t);
+}
+
+uint32_t Lowerer::i8_tensor(const std::string& name, int rows, int cols, float scale, const int8_t* data) {
+    eb_tensor t{};
+    t.format = EB_FMT_I8;
+    t.rows = static_cast<uint32_t>(rows);
+    t.cols = t.ld = static_cast<uint32_t>(cols);
+    t.scale = scale;
+    t.addr = alloc(uint64_t(rows) * cols);
+    if (data) b_.image(t.addr, std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(data),
+                                                    reinterpret_cast<const uint8_t*>(data) + size_t(rows) * cols));
+    return b_.tensor(name, t);
+}
+
+uint32_t Lowerer::weight_f32(const std::string& name, const model::Tensor& t) {
+    auto it = weights_.find(name);
+    if (it != weights_.end()) return it->second;
+    const int rows = t.shape.size() == 1 ? 1 : static_cast<int>(t.dim(0));
+    const int cols = t.shape.size() == 1 ? static_cast<int>(t.dim(0)) : static_cast<int>(t.dim(1));
+    const uint32_t id = f32(name, rows, cols, t.data.data());
+    weights_[name] = id;
+    return id;
+}
+
+float Lowerer::calib(const std::string& k) const {
+    auto it = act_max_.find(k);
+    if (it == act_max_.end()) throw Error(fmt::format("compiler: no calibration for '{}'", k));
+    return std::max(it->second, 1e-12f);
+}
+
+void Lowerer::cpu_add_bias(uint32_t x, uint32_t bias) { b_.host(EB_H_ADD_BIAS, {x, bias}); }
+
+void Lowerer::cpu_matmul(uint32_t a, uint32_t b, uint32_t c, bool b_is_kn, bool accumulate) {
+    b_.host(EB_H_MATMUL, {a, b, c, uint64_t{accumulate} | (uint64_t{b_is_kn} << 1)});
+}
+
+void Lowerer::add_layer_norm(int, uint32_t x, uint32_t r, const model::LayerNormParams& ln, const std::string& ln_name,
+                             const std::string&, const std::string&, const std::string&) {
+    b_.host(EB_H_ADD, {x, x, r});
+    // The published CPU and systolic baselines skipped layer norm.
+    if (thesis()) return;
+    const uint32_t g = weight_f32(ln_name + ".gamma", ln.gamma), be = weight_f32(ln_name + ".beta", ln.beta);
+    b_.host(EB_H_LAYER_NORM, {x, g, be, float_bits(static_cast<float>(cfg_.layer_norm_eps))});
+}
+
+CompiledModel Lowerer::run() {
+    const int S = seq_, H = cfg_.hidden_size, E = cfg_.embedding_size, I = cfg_.intermediate_size;
+    if (opt_.layers < 1 || opt_.layers > cfg_.num_hidden_layers)
+        throw ShapeError(fmt::format("--layers {} is out of range [1, {}] for model '{}'", opt_.layers,
+                                     cfg_.num_hidden_layers, cfg_.name));
+    model::validate_input(cfg_, in_);
+
+    // Embedding (CPU): gather + sum, LayerNorm over E, then the E -> H projection (a linear).
+    b_.region(0, EB_MOD_EMBEDDING, "embedding");
+    const uint32_t ids = i32_tensor("token_ids", 1, S, 1.0f, in_.token_ids.data());
+    const uint32_t word = weight_f32("word_embeddings", w_.word_embeddings);
+    const uint32_t pos = weight_f32("position_embeddings", w_.position_embeddings);
+    const uint32_t type = weight_f32("token_type_embeddings", w_.token_type_embeddings);
+    const uint32_t type0 = view(type, 0, 0, 1, E, "token_type_0");
+    const uint32_t emb = f32("emb", S, E);
+    b_.host(EB_H_EMBED, {ids, word, pos, type0, emb});
+    b_.host(EB_H_LAYER_NORM, {emb, weight_f32("embed_ln.gamma", w_.embed_ln.gamma),
+                              weight_f32("embed_ln.beta", w_.embed_ln.beta),
+                              float_bits(static_cast<float>(cfg_.layer_norm_eps))});
+    uint32_t h = f32("h0", S, H);
+    b_.region(0, EB_MOD_EMBEDDING, "embedding_projection");
+    linear(emb, w_.embedding_hidden_mapping_in, "embedding_hidden_mapping_in", h, "emb_ln", "emb");
+
+    for (int l = 0; l < opt_.layers; ++l) {
+        const auto& L = w_.layer(cfg_, l, 0);
+        const std::string p = fmt::format("L{}.", l);
+        const uint32_t q = f32(p + "q", S, H), k = f32(p + "k", S, H), v = f32(p + "v", S, H);
+        const std::string in_key = l == 0 ? "emb" : key(l - 1, "out");
+        b_.region(l, EB_MOD_ATTENTION, "q_proj");
+        linear(h, L.query, "query", q, in_key, key(l, "q"));
+        b_.region(l, EB_MOD_ATTENTION, "k_proj");
+        linear(h, L.key, "key", k, in_key, key(l, "k"));
+        b_.region(l, EB_MOD_ATTENTION, "v_proj");
+        linear(h, L.value, "value", v, in_key, key(l, "v"));
+        const uint32_t ctx = f32(p + "ctx", S, H);
+        b_.region(l, EB_MOD_ATTENTION, "attention_heads");
+        attention(l, q, k, v, ctx);
+        const uint32_t ap = f32(p + "attn_proj", S, H);
+        b_.region(l, EB_MOD_POST_PROCESSING, "out_proj");
+        linear(ctx, L.attn_dense, "attn_dense", ap, key(l, "ctx"), key(l, "attn_proj"));
+        b_.region(l, EB_MOD_POST_PROCESSING, "residual_layer_norm");
+        add_layer_norm(l, ap, h, L.attn_ln, "attn_ln", key(l, "attn_proj"), in_key, key(l, "attn_out"));
+        const uint32_t f1 = f32(p + "ffn1", S, I), f2 = f32(p + "ffn2", S, H);
+        b_.region(l, EB_MOD_FFN, "ffn1");
+        linear(ap, L.ffn, "ffn", f1, key(l, "attn_out"), key(l, "ffn1"));
+        b_.region(l, EB_MOD_FFN, "gelu");
+        b_.host(EB_H_GELU, {f1});
+        b_.region(l, EB_MOD_FFN, "ffn2");
+        linear(f1, L.ffn_output, "ffn_output", f2, key(l, "gelu"), key(l, "ffn2"));
+        b_.region(l, EB_MOD_FFN, "residual_layer_norm");
+        add_layer_norm(l, f2, ap, L.full_ln, "full_ln", key(l, "ffn2"), key(l, "attn_out"), key(l, "out"));
+        h = f2;
+    }
+
+    // Pooler (tanh dense on [CLS]) and classifier, on the CPU.
+    b_.region(opt_.layers - 1, EB_MOD_CLASSIFIER, "pooler_classifier");
+    const uint32_t cls = view(h, 0, 0, 1, H, "cls");
+    const uint32_t pooled = f32("pooled", 1, H);
+    cpu_matmul(cls, weight_f32("pooler.weight", w_.pooler.weight), pooled);
+    cpu_add_bias(pooled, weight_f32("pooler.bias", w_.pooler.bias));
+    b_.host(EB_H_TANH, {pooled});
+    const uint32_t logits = f32("logits", 1, cfg_.num_labels);
+    cpu_matmul(pooled, weight_f32("classifier.weight", w_.classifier.weight), logits);
+    cpu_add_bias(logits, weight_f32("classifier.bias", w_.classifier.bias));
+    b_.host(EB_H_ENTROPY, {logits, 0});
+    b_.end();
+
+    CompiledModel out;
+    out.hidden_out = h;
+    out.logits_out = logits;
+    out.entropy_slots = 1;
+    out.program = b_.take();
+    return out;
+}
+
+CompiledModel compile_model(const model::AlbertConfig& cfg, const model::AlbertWeights& w,
+                            const model::ModelInput& in, const hw::SocConfig& soc, const CompileOptions& opt,
+                            const std::map<std::string, float>& act_max) {
+    std::unique_ptr<Lowerer> l;
+    switch (opt.target) {
+        case Target::Cpu: l = make_cpu_lowerer(cfg, w, in, soc, opt, act_max); break;
+        case Target::Systolic: l = make_systolic_lowerer(cfg, w, in, soc, opt, act_max); break;
+        case Target::Edgebert: l = make_edgebert_lowerer(cfg, w, in, soc, opt, act_max); break;
+    }
+    return l->run();
+}
+
+}  // namespace edgebert::compiler

@@ -1,0 +1,73 @@
+// The target-independent part of lowering: DRAM planning, tensor creation,
+// the encoder's operator sequence and the CPU (FP32) operators. Each target
+// derives from Lowerer and lowers the operators its accelerator runs.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "compiler/lower/lowering.hpp"
+#include "compiler/program/program.hpp"
+
+namespace edgebert::compiler {
+
+class Lowerer {
+public:
+    Lowerer(const model::AlbertConfig& cfg, const model::AlbertWeights& w, const model::ModelInput& in,
+            const hw::SocConfig& soc, const CompileOptions& opt, const std::map<std::string, float>& act_max);
+    virtual ~Lowerer() = default;
+
+    CompiledModel run();
+
+protected:
+    // ---- operators a target lowers (x, y: F32 tensors in DRAM) ----------
+    // y = x W^T + b. `x_key` / `y_key`: calibration keys of x and y.
+    virtual void linear(uint32_t x, const model::Linear& W, const std::string& wname, uint32_t y,
+                        const std::string& x_key, const std::string& y_key) = 0;
+    // ctx[:, h*d:(h+1)*d] = softmax(q_h k_h^T / sqrt(d)) v_h for every head.
+    virtual void attention(int layer, uint32_t q, uint32_t k, uint32_t v, uint32_t ctx) = 0;
+    // x = LayerNorm(x + r) in place.
+    virtual void add_layer_norm(int layer, uint32_t x, uint32_t r, const model::LayerNormParams& ln,
+                                const std::string& ln_name, const std::string& x_key, const std::string& r_key,
+                                const std::string& out_key);
+
+    // ---- helpers ---------------------------------------------------------
+    uint64_t alloc(uint64_t bytes, uint64_t align = 4096);
+    uint32_t f32(const std::string& name, int rows, int cols, const float* data = nullptr);
+    uint32_t view(uint32_t id, int r0, int c0, int rows, int cols, const std::string& name);
+    uint32_t i32_tensor(const std::string& name, int rows, int cols, float scale, const int32_t* data = nullptr);
+    uint32_t i8_tensor(const std::string& name, int rows, int cols, float scale, const int8_t* data = nullptr);
+    // An F32 weight/bias tensor, created once and shared by every layer (ALBERT shares them).
+    uint32_t weight_f32(const std::string& name, const model::Tensor& t);
+    float calib(const std::string& key) const;  // max |x| (throws if the key is unknown)
+    std::string key(int layer, const char* name) const { return "L" + std::to_string(layer) + "." + name; }
+    bool thesis() const { return opt_.mode == Mode::Thesis; }
+
+    // CPU operators (FP32).
+    void cpu_add_bias(uint32_t x, uint32_t bias);
+    void cpu_matmul(uint32_t a, uint32_t b, uint32_t c, bool b_is_kn = false, bool accumulate = false);
+
+    const model::AlbertConfig& cfg_;
+    const model::AlbertWeights& w_;
+    const model::ModelInput& in_;
+    const hw::SocConfig& soc_;
+    const CompileOptions opt_;
+    const std::map<std::string, float>& act_max_;
+    ProgramBuilder b_;
+    uint64_t next_addr_;
+    std::map<std::string, uint32_t> weights_;
+    int seq_ = 0;
+};
+
+std::unique_ptr<Lowerer> make_cpu_lowerer(const model::AlbertConfig&, const model::AlbertWeights&,
+                                          const model::ModelInput&, const hw::SocConfig&, const CompileOptions&,
+                                          const std::map<std::string, float>&);
+std::unique_ptr<Lowerer> make_systolic_lowerer(const model::AlbertConfig&, const model::AlbertWeights&,
+                                               const model::ModelInput&, const hw::SocConfig&, const CompileOptions&,
+                                               const std::map<std::string, float>&);
+std::unique_ptr<Lowerer> make_edgebert_lowerer(const model::AlbertConfig&, const model::AlbertWeights&,
+                                               const model::ModelInput&, const hw::SocConfig&, const CompileOptions&,
+                                               const std::map<std::string, float>&);
+
+}  // namespace edgebert::compiler

@@ -1,0 +1,51 @@
+// Lowers an ALBERT model to a Program for one target of the SoC:
+//   edgebert  matmuls, softmax, layer norm, element add on the EdgeBERT tile,
+//             the rest (embedding, GELU, re-layouts, classifier) on the CPU
+//   systolic  matmuls as <= 32 x 32 x 32 INT8 calls on the systolic tile,
+//             everything else on the CPU
+//   cpu       everything on the host in FP32
+// Two modes: `optimized` (what a good compiler does) and `thesis` (the
+// published software's approach, for comparison with the silicon study).
+// docs/compiler.md describes the lowering of each operator.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/model/albert_config.hpp"
+#include "compiler/model/albert_weights.hpp"
+#include "compiler/model/reference.hpp"
+#include "compiler/program/program.hpp"
+#include "hw/soc/soc_config.hpp"
+
+namespace edgebert::compiler {
+
+enum class Target { Edgebert, Systolic, Cpu };
+enum class Mode { Optimized, Thesis };
+const char* target_name(Target t);
+Target parse_target(const std::string& s);  // throws Error listing the allowed names
+const char* mode_name(Mode m);
+Mode parse_mode(const std::string& s);
+
+struct CompileOptions {
+    Target target = Target::Edgebert;
+    Mode mode = Mode::Optimized;
+    int layers = 1;
+};
+
+struct CompiledModel {
+    Program program;
+    uint32_t hidden_out = 0;   // F32 tensor: last layer's hidden states (seq x hidden)
+    uint32_t logits_out = 0;   // F32 tensor: classifier logits (1 x labels)
+    int entropy_slots = 0;     // executor result slots 0..layers-1: off-ramp entropies
+};
+
+// `act_max` is the calibration (max |x| per intermediate) from the FP32
+// reference of the same input; it fixes every activation's AF bias / INT8 scale.
+CompiledModel compile_model(const model::AlbertConfig& cfg, const model::AlbertWeights& w,
+                            const model::ModelInput& in, const hw::SocConfig& soc, const CompileOptions& opt,
+                            const std::map<std::string, float>& act_max);
+
+}  // namespace edgebert::compiler

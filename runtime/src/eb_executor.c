@@ -1,0 +1,381 @@
+#include "eb_executor.h"
+
+#include <string.h>
+
+#include "eb_edgebert.h"
+#include "eb_hal.h"
+#include "eb_kernels.h"
+#include "eb_systolic.h"
+
+/* ------------------------------------------------------------ parsing */
+
+int eb_program_parse(const void* image, uint64_t size, eb_program* out) {
+    const uint8_t* b = (const uint8_t*)image;
+    if (size < sizeof(eb_program_header)) return -1;
+    memcpy(&out->header, b, sizeof(eb_program_header));
+    if (out->header.magic != EB_PROGRAM_MAGIC || out->header.version != 1) return -1;
+    const uint64_t need = sizeof(eb_program_header) + (uint64_t)out->header.num_tensors * sizeof(eb_tensor) +
+                          (uint64_t)out->header.num_instrs * sizeof(eb_instr) + out->header.strings_bytes;
+    if (need != size) return -1;
+    out->tensors = (const eb_tensor*)(b + sizeof(eb_program_header));
+    out->instrs = (const eb_instr*)(out->tensors + out->header.num_tensors);
+    out->strings = (const char*)(out->instrs + out->header.num_instrs);
+    if (out->header.strings_bytes && out->strings[out->header.strings_bytes - 1] != '\0') return -1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ tensors */
+
+static uint32_t elem_bytes(uint32_t fmt) { return fmt == EB_FMT_I8 ? 1u : 4u; }
+
+/* Dense (F32 / I8 / I32) tensor mapped into the core. */
+static void* map_dense(const eb_tensor* t) {
+    return eb_hal_map(t->addr, (size_t)t->rows * t->ld * elem_bytes(t->format));
+}
+static void unmap_dense(const eb_tensor* t, void* ptr, int write_back) {
+    eb_hal_unmap(ptr, t->addr, (size_t)t->rows * t->ld * elem_bytes(t->format), write_back);
+}
+
+static uint32_t af_block_cols(const eb_tensor* t) { return t->ld; } /* AF: ld holds the block's column count */
+
+static uint64_t af_mask_bytes(const eb_tensor* t, uint32_t lanes) {
+    return eb_k_bitmask_mask_bytes((size_t)t->block_rows * af_block_cols(t) / lanes, (int)lanes);
+}
+
+static uint64_t af_rows_offset(const eb_tensor* t, uint32_t lanes) { return (af_mask_bytes(t, lanes) + 63u) & ~63ull; }
+
+/* Encodes rows [r0, r0 + block_rows) x cols [c0, c0 + bc) of `src` (F32, ld
+ * elements) into AF block (br, bc) of t. */
+static void af_store_block(const eb_platform* p, const eb_tensor* t, uint32_t br, uint32_t bcol, const float* src,
+                           size_t ld, uint8_t* codes, uint8_t* mask, uint8_t* rows) {
+    const uint32_t lanes = p->lanes, bc = af_block_cols(t), nrows = t->block_rows;
+    const eb_af_format f = {(int)t->af_total_bits, (int)t->af_exp_bits};
+    for (uint32_t r = 0; r < nrows; ++r) eb_k_af_quantize(src + (size_t)r * ld, bc, f, t->exp_bias, codes + (size_t)r * bc);
+    const size_t vectors = (size_t)nrows * bc / lanes;
+    const uint8_t mag = (uint8_t)((1u << (t->af_total_bits - 1)) - 1u);
+    const size_t depth = eb_k_bitmask_encode(codes, vectors, (int)lanes, mag, mask, rows);
+    const uint32_t blocks_per_row = t->cols / bc;
+    const uint64_t base = t->addr + (uint64_t)(br * blocks_per_row + bcol) * t->block_stride;
+    const size_t mbytes = (size_t)af_mask_bytes(t, lanes);
+    void* m = eb_hal_map(base, mbytes);
+    memcpy(m, mask, mbytes);
+    eb_hal_unmap(m, base, mbytes, 1);
+    if (depth) {
+        void* d = eb_hal_map(base + af_rows_offset(t, lanes), depth * lanes);
+        memcpy(d, rows, depth * lanes);
+        eb_hal_unmap(d, base + af_rows_offset(t, lanes), depth * lanes, 1);
+    }
+}
+
+static int af_load_block(const eb_platform* p, const eb_tensor* t, uint32_t br, uint32_t bcol, float* dst, size_t ld,
+                         uint8_t* codes) {
+    const uint32_t lanes = p->lanes, bc = af_block_cols(t), nrows = t->block_rows;
+    const eb_af_format f = {(int)t->af_total_bits, (int)t->af_exp_bits};
+    const size_t vectors = (size_t)nrows * bc / lanes;
+    const uint32_t blocks_per_row = t->cols / bc;
+    const uint64_t base = t->addr + (uint64_t)(br * blocks_per_row + bcol) * t->block_stride;
+    const size_t mbytes = (size_t)af_mask_bytes(t, lanes), rbytes = vectors * lanes;
+    const uint8_t* m = (const uint8_t*)eb_hal_map(base, mbytes);
+    const uint8_t* rows = (const uint8_t*)eb_hal_map(base + af_rows_offset(t, lanes), rbytes);
+    const int rc = eb_k_bitmask_decode(m, rows, vectors, vectors, (int)lanes, codes);
+    eb_hal_unmap((void*)rows, base + af_rows_offset(t, lanes), rbytes, 0);
+    eb_hal_unmap((void*)m, base, mbytes, 0);
+    if (rc) return -3;
+    for (uint32_t r = 0; r < nrows; ++r) eb_k_af_dequantize(codes + (size_t)r * bc, bc, f, t->exp_bias, dst + (size_t)r * ld);
+    return 0;
+}
+
+/* Scratch for one AF block (the largest block the compiler emits fits). */
+#define EB_EXEC_BLOCK_BYTES (64u * 4096u)
+static uint8_t s_codes[EB_EXEC_BLOCK_BYTES], s_mask[EB_EXEC_BLOCK_BYTES / 8], s_rows[EB_EXEC_BLOCK_BYTES];
+
+/* F32 (rows x cols at src, ld) -> tensor t (AF blocks or I8), placed at (r0, c0) of src. */
+static int quantize(const eb_platform* p, const eb_tensor* src, const eb_tensor* dst, uint32_t r0, uint32_t c0) {
+    float* s = (float*)map_dense(src);
+    int rc = 0;
+    if (dst->format == EB_FMT_AF_BLOCKS) {
+        const uint32_t bc = af_block_cols(dst);
+        if ((size_t)dst->block_rows * bc > EB_EXEC_BLOCK_BYTES) rc = -4;
+        for (uint32_t br = 0; !rc && br < dst->rows / dst->block_rows; ++br)
+            for (uint32_t bcol = 0; bcol < dst->cols / bc; ++bcol)
+                af_store_block(p, dst, br, bcol, s + (size_t)(r0 + br * dst->block_rows) * src->ld + c0 + bcol * bc,
+                               src->ld, s_codes, s_mask, s_rows);
+    } else if (dst->format == EB_FMT_I8) {
+        int8_t* q = (int8_t*)map_dense(dst);
+        for (uint32_t r = 0; r < dst->rows; ++r)
+            eb_k_i8_quantize(s + (size_t)(r0 + r) * src->ld + c0, dst->cols, dst->scale, q + (size_t)r * dst->ld);
+        unmap_dense(dst, q, 1);
+    } else {
+        rc = -5;
+    }
+    unmap_dense(src, s, 0);
+    return rc;
+}
+
+static int dequantize(const eb_platform* p, const eb_tensor* src, const eb_tensor* dst, uint32_t r0, uint32_t c0) {
+    float* d = (float*)map_dense(dst);
+    int rc = 0;
+    if (src->format == EB_FMT_AF_BLOCKS) {
+        const uint32_t bc = af_block_cols(src);
+        for (uint32_t br = 0; !rc && br < src->rows / src->block_rows; ++br)
+            for (uint32_t bcol = 0; !rc && bcol < src->cols / bc; ++bcol)
+                rc = af_load_block(p, src, br, bcol, d + (size_t)(r0 + br * src->block_rows) * dst->ld + c0 + bcol * bc,
+                                   dst->ld, s_codes);
+    } else if (src->format == EB_FMT_I32) {
+        int32_t* a = (int32_t*)map_dense(src);
+        for (uint32_t r = 0; r < src->rows; ++r)
+            eb_k_i32_dequantize(a + (size_t)r * src->ld, src->cols, src->scale, d + (size_t)(r0 + r) * dst->ld + c0);
+        unmap_dense(src, a, 0);
+    } else {
+        rc = -5;
+    }
+    unmap_dense(dst, d, 1);
+    return rc;
+}
+
+static float bits_to_float(uint64_t v) {
+    uint32_t u = (uint32_t)v;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr* in, eb_exec_state* st) {
+    static const uint8_t tensor_args[] = {0, 5, 3, 2, 3, 3, 1, 1, 1, 2, 2, 2, 2, 0, 2, 1, 0};
+    const eb_tensor* T = prog->tensors;
+    if (in->sub >= sizeof(tensor_args)) return -2;
+    for (uint32_t i = 0; i < tensor_args[in->sub]; ++i)
+        if (in->a[i] >= prog->header.num_tensors) return -2;
+    switch (in->sub) {
+        case EB_H_EMBED: {
+            const eb_tensor *ids = &T[in->a[0]], *w = &T[in->a[1]], *pos = &T[in->a[2]], *ty = &T[in->a[3]],
+                            *out = &T[in->a[4]];
+            int32_t* id = (int32_t*)map_dense(ids);
+            float* o = (float*)map_dense(out);
+            const float* pp = (const float*)map_dense(pos);
+            const float* tp = (const float*)map_dense(ty);
+            for (uint32_t s = 0; s < out->rows; ++s) {
+                const uint64_t row = w->addr + (uint64_t)id[s] * w->ld * 4u;
+                const float* wr = (const float*)eb_hal_map(row, out->cols * 4u);
+                eb_k_add_f32(o + (size_t)s * out->ld, wr, pp + (size_t)s * pos->ld, out->cols);
+                eb_k_add_f32(o + (size_t)s * out->ld, o + (size_t)s * out->ld, tp, out->cols);
+                eb_hal_unmap((void*)wr, row, out->cols * 4u, 0);
+            }
+            unmap_dense(ty, (void*)tp, 0);
+            unmap_dense(pos, (void*)pp, 0);
+            unmap_dense(out, o, 1);
+            unmap_dense(ids, id, 0);
+            return 0;
+        }
+        case EB_H_MATMUL: {
+            const eb_tensor *a = &T[in->a[0]], *b = &T[in->a[1]], *c = &T[in->a[2]];
+            const float* pa = (const float*)map_dense(a);
+            const float* pb = (const float*)map_dense(b);
+            float* pc = (float*)map_dense(c);
+            /* a3: bit 0 accumulate, bit 1 B is K x N (not transposed) */
+            eb_k_matmul_f32(pa, a->ld, pb, b->ld, pc, c->ld, (int)c->rows, (int)c->cols, (int)a->cols,
+                            (in->a[3] & 2u) ? 0 : 1, (int)(in->a[3] & 1u));
+            unmap_dense(c, pc, 1);
+            unmap_dense(b, (void*)pb, 0);
+            unmap_dense(a, (void*)pa, 0);
+            return 0;
+        }
+        case EB_H_ADD_BIAS: {
+            const eb_tensor *x = &T[in->a[0]], *b = &T[in->a[1]];
+            float* px = (float*)map_dense(x);
+            const float* pb = (const float*)map_dense(b);
+            eb_k_add_bias_f32(px, (int)x->rows, (int)x->cols, x->ld, pb);
+            unmap_dense(b, (void*)pb, 0);
+            unmap_dense(x, px, 1);
+            return 0;
+        }
+        case EB_H_ADD: {
+            const eb_tensor *y = &T[in->a[0]], *a = &T[in->a[1]], *b = &T[in->a[2]];
+            float* py = (float*)map_dense(y);
+            const float* pa = (const float*)map_dense(a);
+            const float* pb = (const float*)map_dense(b);
+            for (uint32_t r = 0; r < y->rows; ++r)
+                eb_k_add_f32(py + (size_t)r * y->ld, pa + (size_t)r * a->ld, pb + (size_t)r * b->ld, y->cols);
+            unmap_dense(b, (void*)pb, 0);
+            unmap_dense(a, (void*)pa, 0);
+            unmap_dense(y, py, 1);
+            return 0;
+        }
+        case EB_H_LAYER_NORM: {
+            const eb_tensor *x = &T[in->a[0]], *g = &T[in->a[1]], *b = &T[in->a[2]];
+            float* px = (float*)map_dense(x);
+            const float* pg = (const float*)map_dense(g);
+            const float* pb = (const float*)map_dense(b);
+            eb_k_layer_norm_f32(px, (int)x->rows, (int)x->cols, x->ld, pg, pb, bits_to_float(in->a[3]));
+            unmap_dense(b, (void*)pb, 0);
+            unmap_dense(g, (void*)pg, 0);
+            unmap_dense(x, px, 1);
+            return 0;
+        }
+        case EB_H_SOFTMAX:
+        case EB_H_GELU:
+        case EB_H_TANH: {
+            const eb_tensor* x = &T[in->a[0]];
+            float* px = (float*)map_dense(x);
+            if (in->sub == EB_H_SOFTMAX) {
+                const float scale = bits_to_float(in->a[1]);
+                if (scale != 1.0f)
+                    for (uint32_t r = 0; r < x->rows; ++r) eb_k_scale_f32(px + (size_t)r * x->ld, x->cols, scale);
+                eb_k_softmax_f32(px, (int)x->rows, (int)x->cols, x->ld, 0);
+            } else {
+                for (uint32_t r = 0; r < x->rows; ++r) {
+                    if (in->sub == EB_H_GELU) eb_k_gelu_new_f32(px + (size_t)r * x->ld, x->cols);
+                    else eb_k_tanh_f32(px + (size_t)r * x->ld, x->cols);
+                }
+            }
+            unmap_dense(x, px, 1);
+            return 0;
+        }
+        case EB_H_QUANTIZE: return quantize(p, &T[in->a[0]], &T[in->a[1]], (uint32_t)in->a[2], (uint32_t)in->a[3]);
+        case EB_H_DEQUANTIZE: return dequantize(p, &T[in->a[0]], &T[in->a[1]], (uint32_t)in->a[2], (uint32_t)in->a[3]);
+        case EB_H_TRANSPOSE: {
+            const eb_tensor *s = &T[in->a[0]], *d = &T[in->a[1]];
+            if (s->format != EB_FMT_F32 || d->format != EB_FMT_F32) return -5;
+            const float* ps = (const float*)map_dense(s);
+            float* pd = (float*)map_dense(d);
+            eb_k_transpose_f32(ps, s->ld, pd, d->ld, (int)s->rows, (int)s->cols);
+            unmap_dense(d, pd, 1);
+            unmap_dense(s, (void*)ps, 0);
+            return 0;
+        }
+        case EB_H_COPY: {
+            const eb_tensor *s = &T[in->a[0]], *d = &T[in->a[1]];
+            if (s->format == EB_FMT_AF_BLOCKS || s->format != d->format) return -5;
+            const uint32_t es = elem_bytes(s->format);
+            const uint8_t* ps = (const uint8_t*)map_dense(s);
+            uint8_t* pd = (uint8_t*)map_dense(d);
+            const uint32_t r0 = (uint32_t)in->a[2], c0 = (uint32_t)in->a[3];
+            for (uint32_t r = 0; r < d->rows; ++r)
+                memcpy(pd + (size_t)r * d->ld * es, ps + ((size_t)(r0 + r) * s->ld + c0) * es, (size_t)d->cols * es);
+            eb_hal_charge(EB_COST_COPY_BYTE, (uint64_t)d->rows * d->cols * es);
+            unmap_dense(d, pd, 1);
+            unmap_dense(s, (void*)ps, 0);
+            return 0;
+        }
+        case EB_H_MALLOC: eb_hal_charge(EB_COST_MALLOC, 1); return 0;
+        case EB_H_I32_ACCUMULATE: {
+            const eb_tensor *acc = &T[in->a[0]], *part = &T[in->a[1]];
+            int32_t* pa = (int32_t*)map_dense(acc);
+            const int32_t* pp = (const int32_t*)map_dense(part);
+            for (uint32_t r = 0; r < acc->rows; ++r)
+                eb_k_i32_accumulate(pa + (size_t)r * acc->ld, pp + (size_t)r * part->ld, acc->cols);
+            unmap_dense(part, (void*)pp, 0);
+            unmap_dense(acc, pa, 1);
+            return 0;
+        }
+        case EB_H_ENTROPY: {
+            const eb_tensor* l = &T[in->a[0]];
+            const float* pl = (const float*)map_dense(l);
+            const float h = eb_k_entropy_f32(pl, (int)l->cols);
+            unmap_dense(l, (void*)pl, 0);
+            if (in->a[1] < EB_EXEC_MAX_RESULTS) st->results[in->a[1]] = h;
+            return 0;
+        }
+        default: return -2;
+    }
+}
+
+/* ------------------------------------------------------------ tile ops */
+
+static int run_eb_dma(const eb_platform* p, const eb_instr* in) {
+    const uint64_t a0 = in->a[0];
+    const eb_sram_t sram = (eb_sram_t)(a0 & 0xFF);
+    const int to_sram = (int)((a0 >> 8) & 1), dec = (int)((a0 >> 16) & 1), wait = (int)((a0 >> 24) & 1);
+    eb_dma_start(p, sram, to_sram, dec, (uint32_t)in->a[1], in->a[2], (uint32_t)in->a[3]);
+    if (!wait) return 0;
+    eb_hal_wait_category(to_sram ? EB_CAT_READ : EB_CAT_WRITE);
+    return eb_wait(p, 1);
+}
+
+static int run_eb_matmul(const eb_platform* p, const eb_instr* in) {
+    eb_matmul_desc d;
+    d.n0 = (uint32_t)(in->a[0] & 0xFFFF), d.n1 = (uint32_t)((in->a[0] >> 16) & 0xFFFF),
+    d.m = (uint32_t)((in->a[0] >> 32) & 0xFFFF);
+    d.a_mask = (uint32_t)(in->a[1] & 0xFFFF), d.a_input = (uint32_t)((in->a[1] >> 16) & 0xFFFF);
+    d.b_mask = (uint32_t)((in->a[1] >> 32) & 0xFFFF), d.b_input = (uint32_t)((in->a[1] >> 48) & 0xFFFF);
+    d.out_dec = (uint32_t)(in->a[2] & 0xFFFF), d.out_mask = (uint32_t)((in->a[2] >> 16) & 0xFFFF),
+    d.out_input = (uint32_t)((in->a[2] >> 32) & 0xFFFF);
+    d.a_bias = (uint32_t)(in->a[3] & 0xFF), d.b_bias = (uint32_t)((in->a[3] >> 8) & 0xFF),
+    d.out_bias = (uint32_t)((in->a[3] >> 16) & 0xFF);
+    d.relu = (uint32_t)((in->a[3] >> 24) & 1), d.add_bias = (uint32_t)((in->a[3] >> 25) & 1);
+    d.shift = (uint32_t)((in->a[3] >> 32) & 0xFF);
+    d.weight_bias = (int32_t)(int8_t)((in->a[3] >> 40) & 0xFF);
+    eb_matmul_start(p, &d);
+    if (!in->a[4]) return 0;
+    eb_hal_wait_category(EB_CAT_COMPUTE);
+    return eb_wait(p, 0);
+}
+
+static int run_eb_sfu(const eb_platform* p, const eb_instr* in) {
+    eb_sfu_desc d;
+    d.op = (eb_sfu_op)(in->a[0] & 0xFF);
+    d.num_vector = (uint32_t)((in->a[0] >> 8) & 0xFF), d.num_timestep = (uint32_t)((in->a[0] >> 16) & 0xFF);
+    d.out_dec = (uint32_t)((in->a[0] >> 24) & 0xFF);
+    d.x_mask = (uint32_t)(in->a[1] & 0xFFFF), d.x_input = (uint32_t)((in->a[1] >> 16) & 0xFFFF);
+    d.y_mask = (uint32_t)((in->a[1] >> 32) & 0xFFFF), d.y_input = (uint32_t)((in->a[1] >> 48) & 0xFFFF);
+    d.out_mask = (uint32_t)(in->a[2] & 0xFFFF), d.out_input = (uint32_t)((in->a[2] >> 16) & 0xFFFF);
+    d.gamma_row = (uint32_t)((in->a[2] >> 32) & 0xFF), d.beta_row = (uint32_t)((in->a[2] >> 40) & 0xFF);
+    d.span_row = (uint32_t)((in->a[2] >> 48) & 0xFF);
+    d.x_bias = (uint32_t)(in->a[3] & 0xFF), d.y_bias = (uint32_t)((in->a[3] >> 8) & 0xFF);
+    d.out_bias = (uint32_t)((in->a[3] >> 16) & 0xFF), d.gamma_bias = (uint32_t)((in->a[3] >> 24) & 0xFF);
+    d.beta_bias = (uint32_t)((in->a[3] >> 32) & 0xFF), d.span_bias = (uint32_t)((in->a[3] >> 40) & 0xFF);
+    d.threshold_q10 = (uint32_t)(in->a[4] & 0xFFFF), d.entropy_scale = (uint32_t)((in->a[4] >> 16) & 0xFF);
+    d.direct_level = (uint32_t)((in->a[4] >> 24) & 0xF);
+    eb_sfu_start(p, &d);
+    if (!((in->a[0] >> 32) & 1)) return 0;
+    eb_hal_wait_category(EB_CAT_COMPUTE);
+    return eb_wait(p, 0);
+}
+
+static int run_sys_call(const eb_platform* p, const eb_instr* in) {
+    eb_systolic_call c;
+    c.m = (uint32_t)(in->a[0] & 0xFFFF), c.n = (uint32_t)((in->a[0] >> 16) & 0xFFFF);
+    c.k = (uint32_t)((in->a[0] >> 32) & 0xFFFF), c.accumulate = (uint32_t)((in->a[0] >> 48) & 1);
+    c.a = in->a[1], c.b = in->a[2], c.c = in->a[3];
+    c.lda = (uint32_t)(in->a[4] & 0x1FFFFF), c.ldb = (uint32_t)((in->a[4] >> 21) & 0x1FFFFF);
+    c.ldc = (uint32_t)((in->a[4] >> 42) & 0x1FFFFF);
+    eb_hal_wait_category(EB_CAT_COMPUTE);
+    return eb_systolic_run(p, &c);
+}
+
+int eb_execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) {
+    memset(st, 0, sizeof(*st));
+    for (uint32_t i = 0; i < prog->header.num_instrs; ++i) {
+        const eb_instr* in = &prog->instrs[i];
+        int rc = 0;
+        switch (in->op) {
+            case EB_OP_END: return 0;
+            case EB_OP_REGION:
+                eb_hal_region((uint32_t)in->a[0], (uint32_t)in->a[1],
+                              in->a[2] < prog->header.strings_bytes ? prog->strings + in->a[2] : "");
+                break;
+            case EB_OP_EB_DMA: rc = run_eb_dma(p, in); break;
+            case EB_OP_EB_MATMUL: rc = run_eb_matmul(p, in); break;
+            case EB_OP_EB_SFU: rc = run_eb_sfu(p, in); break;
+            case EB_OP_EB_WAIT:
+                eb_hal_wait_category((int)in->a[1]);
+                rc = eb_wait(p, (int)in->a[0]);
+                break;
+            case EB_OP_SYS_CALL: rc = run_sys_call(p, in); break;
+            case EB_OP_HOST:
+                /* a6: category override + 1 (0: the kernels' own categories). */
+                eb_hal_category_override(in->a[6] ? (int)in->a[6] - 1 : -1);
+                rc = run_host(p, prog, in, st);
+                eb_hal_category_override(-1);
+                break;
+            default: rc = -1;
+        }
+        st->instrs_done = i + 1;
+        if (rc) {
+            st->error = rc;
+            st->error_instr = i;
+            return rc;
+        }
+    }
+    return 0;
+}

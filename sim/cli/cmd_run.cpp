@@ -1,0 +1,265 @@
+// `edgebert-sim run`: the main job. Compiles an ALBERT model for each target
+// (EdgeBERT tile, systolic tile, CPU), runs every program on the simulated
+// SoC, and reports cycles broken down by module and category, speedups and
+// the accuracy of the EdgeBERT result against the FP32 reference.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "common/json_writer.hpp"
+#include "compiler/lower/lowering.hpp"
+#include "compiler/program/program.hpp"
+#include "hw/formats/pruning.hpp"
+#include "sim/cli/cli_common.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/cli/report_csv.hpp"
+#include "sim/run/soc_runner.hpp"
+
+namespace edgebert::cli {
+
+namespace {
+
+const char* kModules[] = {"embedding", "attention", "post_processing", "ffn", "classifier"};
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+// Magnitude-prunes the encoder's weight matrices (EdgeBERT prunes before quantizing).
+void prune_encoder(model::AlbertWeights& w, double sparsity) {
+    if (sparsity <= 0) return;
+    for (auto& group : w.groups)
+        for (auto& L : group)
+            for (model::Linear* lin : {&L.query, &L.key, &L.value, &L.attn_dense, &L.ffn, &L.ffn_output})
+                num::prune_magnitude(lin->weight.data.data(), lin->weight.size(), sparsity);
+}
+
+boost::json::object target_json(const sim::RunResult& r) {
+    std::array<uint64_t, hw::kHostCategories> by_cat{};
+    std::array<uint64_t, EB_MOD_COUNT> by_mod{};
+    std::array<std::array<uint64_t, hw::kHostCategories>, EB_MOD_COUNT> by_mod_cat{};
+    for (const auto& [key, cats] : r.accounts)
+        for (size_t c = 0; c < hw::kHostCategories; ++c) {
+            by_cat[c] += cats[c];
+            by_mod[key.module] += cats[c];
+            by_mod_cat[key.module][c] += cats[c];
+        }
+    boost::json::object t, bm, bc, bmc;
+    for (size_t m = 0; m < EB_MOD_COUNT; ++m) {
+        bm[kModules[m]] = by_mod[m];
+        boost::json::object cats;
+        for (size_t c = 0; c < hw::kHostCategories; ++c)
+            cats[hw::host_category_name(static_cast<hw::HostCategory>(c))] = by_mod_cat[m][c];
+        bmc[kModules[m]] = cats;
+    }
+    for (size_t c = 0; c < hw::kHostCategories; ++c) bc[hw::host_category_name(static_cast<hw::HostCategory>(c))] = by_cat[c];
+    uint64_t sum = 0;
+    for (auto v : by_cat) sum += v;
+    t["total_cycles"] = sum;
+    t["program_cycles"] = r.total_cycles;
+    t["by_module"] = bm;
+    t["by_category"] = bc;
+    t["by_module_category"] = bmc;
+    t["wall_s"] = r.wall_s;
+    t["instructions"] = r.instructions;
+    if (r.edgebert_commands) t["edgebert_commands"] = r.edgebert_commands;
+    if (r.systolic_calls) t["systolic_calls"] = r.systolic_calls;
+    boost::json::array ops;
+    for (const auto& [key, cats] : r.accounts) {
+        uint64_t s = 0;
+        for (auto v : cats) s += v;
+        ops.push_back({{"layer", key.layer}, {"module", kModules[key.module]}, {"op", key.op}, {"cycles", s}});
+    }
+    t["by_operator"] = ops;
+    t["noc"] = r.noc;
+    t["dram"] = r.dram;
+    return t;
+}
+
+struct Accuracy {
+    double max_abs_err = 0, cosine = 0;
+    bool argmax_agree = false;
+};
+
+Accuracy accuracy(const std::vector<float>& got, const std::vector<float>& ref, const std::vector<float>& logits,
+                  const std::vector<float>& ref_logits) {
+    Accuracy a;
+    double dot = 0, n1 = 0, n2 = 0;
+    for (size_t i = 0; i < got.size() && i < ref.size(); ++i) {
+        a.max_abs_err = std::max(a.max_abs_err, std::fabs(double(got[i]) - ref[i]));
+        dot += double(got[i]) * ref[i];
+        n1 += double(got[i]) * got[i];
+        n2 += double(ref[i]) * ref[i];
+    }
+    a.cosine = dot / std::sqrt(std::max(n1 * n2, 1e-300));
+    auto argmax = [](const std::vector<float>& v) { return std::max_element(v.begin(), v.end()) - v.begin(); };
+    a.argmax_agree = !logits.empty() && argmax(logits) == argmax(ref_logits);
+    return a;
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& args) {
+    po::options_description desc("options");
+    std::string soc_path, model_path, weights_path, json_path, csv_path, targets = "edgebert,systolic,cpu",
+                mode = "optimized", waves_dir;
+    int seq_len = 128, layers = 1;
+    uint64_t seed = 1;
+    double prune = 0.5;
+    bool quiet = false;
+    desc.add_options()
+        ("soc", po::value(&soc_path), "SoC config (default: embedded configs/soc/default.json)")
+        ("model", po::value(&model_path), "model config.json (default: embedded albert-base-v2)")
+        ("weights", po::value(&weights_path), "safetensors weights (default: synthetic weights of --seed)")
+        ("seed", po::value(&seed)->default_value(1), "seed of the synthetic weights and tokens")
+        ("seq-len", po::value(&seq_len)->default_value(128), "tokens")
+        ("layers", po::value(&layers)->default_value(1), "encoder layers to run")
+        ("targets", po::value(&targets)->default_value(targets), "comma-separated: edgebert, systolic, cpu")
+        ("mode", po::value(&mode)->default_value(mode), "optimized | thesis (the published software's approach)")
+        ("prune", po::value(&prune)->default_value(0.5), "magnitude sparsity of the encoder weights, [0, 1)")
+        ("json", po::value(&json_path), "write the report as JSON")
+        ("csv", po::value(&csv_path), "write the breakdown as CSV (target,module,category,cycles)")
+        ("waves", po::value(&waves_dir), "write waveforms (VCD of the SoC, FST of the systolic RTL) into DIR")
+        ("quiet", po::bool_switch(&quiet), "no progress line on stderr");
+    po::variables_map vm;
+    if (!parse_options("run", "[options]", desc, args, vm)) return 0;
+
+    const auto soc = load_soc(soc_path);
+    const auto cfg = load_model_config(model_path);
+    if (layers < 1 || layers > cfg.num_hidden_layers)
+        throw Error(fmt::format("--layers {} is out of range [1, {}] for model '{}'", layers, cfg.num_hidden_layers, cfg.name));
+    if (seq_len < 1 || seq_len > cfg.max_position_embeddings)
+        throw Error(fmt::format("--seq-len {} is out of range [1, {}] for model '{}' (max_position_embeddings)", seq_len,
+                                cfg.max_position_embeddings, cfg.name));
+    if (!(prune >= 0 && prune < 1)) throw Error(fmt::format("--prune {} is out of range [0, 1)", prune));
+    std::vector<compiler::Target> tlist;
+    for (const auto& t : split(targets)) tlist.push_back(compiler::parse_target(t));
+    if (tlist.empty()) throw Error("--targets: no target given (allowed: edgebert, systolic, cpu)");
+    const compiler::Mode cmode = compiler::parse_mode(mode);
+
+    const auto wall0 = std::chrono::steady_clock::now();
+    auto lw = load_weights(cfg, weights_path, seed);
+    prune_encoder(lw.weights, prune);
+    const auto input = model::synthetic_input(cfg, seq_len, seed);
+    std::map<std::string, float> act_max;
+    model::ReferenceOptions ropt;
+    ropt.layers = layers;
+    ropt.act_max = &act_max;
+    const auto ref = model::run_reference(cfg, lw.weights, input, ropt);
+
+    boost::json::object report, tj;
+    report["model"] = cfg.name;
+    report["soc"] = soc.name;
+    report["mode"] = compiler::mode_name(cmode);
+    report["host"] = "native";
+    report["seq_len"] = seq_len;
+    report["layers"] = layers;
+    report["weights"] = lw.source;
+    report["prune"] = prune;
+    std::map<std::string, uint64_t> totals;
+    uint64_t sim_cycles = 0;
+    double sim_wall = 0;
+    for (auto t : tlist) {
+        const std::string name = compiler::target_name(t);
+        compiler::CompileOptions copt;
+        copt.target = t;
+        copt.mode = cmode;
+        copt.layers = layers;
+        const auto compiled = compiler::compile_model(cfg, lw.weights, input, soc, copt, act_max);
+        sim::RunHooks hooks;
+        auto last = std::chrono::steady_clock::now();
+        const auto t_start = last;
+        if (!quiet)
+            hooks.on_region = [&](const hw::RegionKey& k, uint64_t cyc) {
+                const auto now = std::chrono::steady_clock::now();
+                if (now - last < std::chrono::milliseconds(250)) return;
+                last = now;
+                const double s = std::chrono::duration<double>(now - t_start).count();
+                std::cerr << fmt::format("\r[{}] layer {} {:<16} {:<22} {:>12} cycles  {:6.2f} M cycles/s   ", name,
+                                         k.layer, kModules[k.module], k.op, cyc, cyc / std::max(s, 1e-9) / 1e6)
+                          << std::flush;
+            };
+        if (!waves_dir.empty()) {
+            hooks.vcd_path = waves_dir + "/" + name + ".vcd";
+            if (t == compiler::Target::Systolic) hooks.fst_path = waves_dir + "/systolic_rtl.fst";
+        }
+        const auto r = sim::run_on_soc(soc, compiled, name, hooks);
+        if (!quiet) std::cerr << "\r" << std::string(100, ' ') << "\r";
+        auto j = target_json(r);
+        if (t == compiler::Target::Edgebert) {
+            const auto acc = accuracy(r.hidden, ref.last_hidden.data, r.logits, ref.logits);
+            report["accuracy"] = {{"max_abs_err", acc.max_abs_err}, {"cosine", acc.cosine},
+                                  {"argmax_agree", acc.argmax_agree}, {"against", "fp32 reference, hidden states"}};
+        }
+        totals[name] = j["total_cycles"].as_uint64();
+        sim_cycles += r.total_cycles;
+        sim_wall += r.wall_s;
+        tj[name] = j;
+    }
+    report["targets"] = tj;
+    boost::json::object sp;
+    if (totals.count("edgebert") && totals.count("cpu"))
+        sp["edgebert_vs_cpu"] = double(totals["cpu"]) / double(totals["edgebert"]);
+    if (totals.count("edgebert") && totals.count("systolic"))
+        sp["edgebert_vs_systolic"] = double(totals["systolic"]) / double(totals["edgebert"]);
+    report["speedup"] = sp;
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    report["sim"] = {{"wall_s", wall}, {"simulation_wall_s", sim_wall},
+                     {"simulated_cycles_per_s", sim_wall > 0 ? sim_cycles / sim_wall : 0.0}};
+
+    // The table a person reads at a glance.
+    std::cout << fmt::format("{} on {}  ({} mode, {} tokens, {} layer{}, native host)\n\n", cfg.name, soc.name,
+                             compiler::mode_name(cmode), seq_len, layers, layers > 1 ? "s" : "");
+    std::cout << fmt::format("{:<10} {:>14}  {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "target",
+                             "total cycles", "register", "read", "write", "compute", "malloc", "memset", "transpose",
+                             "cpu_comp");
+    for (const auto& [name, jv] : tj) {
+        const auto& bc = jv.as_object().at("by_category").as_object();
+        std::cout << fmt::format("{:<10} {:>14}", std::string(name), jv.as_object().at("total_cycles").as_uint64());
+        for (const char* c : {"register", "read", "write", "compute", "malloc", "memset", "transpose", "cpu_compute"})
+            std::cout << fmt::format(" {:>10}", bc.at(c).as_uint64());
+        std::cout << "\n";
+    }
+    std::cout << fmt::format("\n{:<10}", "module");
+    for (const char* m : kModules) std::cout << fmt::format(" {:>16}", m);
+    std::cout << "\n";
+    for (const auto& [name, jv] : tj) {
+        std::cout << fmt::format("{:<10}", std::string(name));
+        for (const char* m : kModules)
+            std::cout << fmt::format(" {:>16}", jv.as_object().at("by_module").as_object().at(m).as_uint64());
+        std::cout << "\n";
+    }
+    if (sp.contains("edgebert_vs_cpu"))
+        std::cout << fmt::format("\nspeedup EdgeBERT vs CPU:      {:8.2f}x   (published, thesis mode on silicon: 64.1x)\n",
+                                 sp["edgebert_vs_cpu"].as_double());
+    if (sp.contains("edgebert_vs_systolic"))
+        std::cout << fmt::format("speedup EdgeBERT vs systolic: {:8.2f}x   (published: about 2.12x)\n",
+                                 sp["edgebert_vs_systolic"].as_double());
+    if (report.contains("accuracy")) {
+        const auto& a = report["accuracy"].as_object();
+        std::cout << fmt::format("accuracy (EdgeBERT vs FP32): cosine {:.5f}, max |err| {:.4f}, argmax {}\n",
+                                 a.at("cosine").as_double(), a.at("max_abs_err").as_double(),
+                                 a.at("argmax_agree").as_bool() ? "agrees" : "differs");
+    }
+    std::cout << fmt::format("simulated {} cycles in {:.2f} s of simulation ({:.2f} M cycles/s); {:.2f} s wall in all\n",
+                             sim_cycles, sim_wall, sim_wall > 0 ? sim_cycles / sim_wall / 1e6 : 0.0, wall);
+    if (!json_path.empty()) {
+        write_json_file(json_path, report);
+        std::cout << "wrote " << json_path << "\n";
+    }
+    if (!csv_path.empty()) {
+        write_report_csv(csv_path, report);
+        std::cout << "wrote " << csv_path << "\n";
+    }
+    return 0;
+}
+
+}  // namespace edgebert::cli

@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""Paper-style figures of an `edgebert-sim run` JSON report.
+
+usage: plot_report.py REPORT.json [--out DIR] [--format png|svg|pdf] [--log]
+
+Writes four figures into DIR (named after the report file, e.g. for run.json):
+  run-total.EXT            total cycles per target, annotated with EdgeBERT's speedup
+  run-by-category.EXT      cycles per target stacked by category (absolute and share)
+  run-by-module.EXT        cycles per target stacked by module (absolute and share)
+  run-module-category.EXT  one panel per target: modules stacked by category
+
+Prints "wrote PATH" for each file. A missing file, malformed JSON or a missing
+required key is reported on one line ("plot_report.py: error: ...") with exit
+status 2. The output is byte-for-byte reproducible for the same input.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+
+EXIT_BAD_INPUT = 2
+
+# The orders (and colours) used everywhere, so figures of different reports compare.
+TARGET_ORDER = ["edgebert", "systolic", "cpu"]
+TARGET_LABELS = {"edgebert": "EdgeBERT", "systolic": "Systolic", "cpu": "CPU"}
+TARGET_COLOURS = {"edgebert": "#1b7837", "systolic": "#2166ac", "cpu": "#b2182b"}
+MODULE_ORDER = ["embedding", "attention", "post_processing", "ffn", "classifier"]
+MODULE_COLOURS = {
+    "embedding": "#66c2a5",
+    "attention": "#fc8d62",
+    "post_processing": "#8da0cb",
+    "ffn": "#e78ac3",
+    "classifier": "#a6d854",
+}
+CATEGORY_ORDER = ["register", "read", "write", "compute", "malloc", "memset", "transpose", "cpu_compute"]
+CATEGORY_COLOURS = {
+    "register": "#4e79a7",
+    "read": "#f28e2b",
+    "write": "#e15759",
+    "compute": "#76b7b2",
+    "malloc": "#59a14f",
+    "memset": "#edc948",
+    "transpose": "#b07aa1",
+    "cpu_compute": "#9c755f",
+}
+# Names the report may add later (not in the lists above) get these, in order.
+EXTRA_COLOURS = ["#bab0ac", "#7f7f7f", "#c7c7c7", "#595959", "#d9d9d9", "#404040"]
+
+
+class BadReport(Exception):
+    """The report cannot be plotted; the message names the file and the key."""
+
+
+def fail(message):
+    print(f"plot_report.py: error: {message}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+# ---------------------------------------------------------------- reading
+
+def load_report(path):
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise BadReport(f"{path}: no such file")
+    except IsADirectoryError:
+        raise BadReport(f"{path}: is a directory, not a report file")
+    except OSError as e:
+        raise BadReport(f"{path}: cannot read: {e.strerror}")
+    except UnicodeDecodeError:
+        raise BadReport(f"{path}: not a JSON report (not UTF-8 text)")
+    try:
+        report = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadReport(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}")
+    if not isinstance(report, dict):
+        raise BadReport(f"{path}: the report must be a JSON object, not {json_type(report)}")
+    return report
+
+
+def json_type(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, list):
+        return "an array"
+    return "an object"
+
+
+def require(obj, key, path, where, kind):
+    """obj[key], checked to be of `kind` ('object', 'number', 'count' or 'string')."""
+    field = f"{where}.{key}" if where else key
+    if key not in obj:
+        raise BadReport(f"{path}: missing required key '{field}'")
+    v = obj[key]
+    ok = {
+        "object": isinstance(v, dict),
+        "string": isinstance(v, str),
+        "number": isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
+        "count": isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0,
+    }[kind]
+    if not ok:
+        want = {"object": "an object", "string": "a string", "number": "a number",
+                "count": "a non-negative number"}[kind]
+        raise BadReport(f"{path}: key '{field}' must be {want}, not {json.dumps(v)[:40]}")
+    return v
+
+
+def counts(obj, key, path, where):
+    """A {name: cycles} object, every value a non-negative number."""
+    d = require(obj, key, path, where, "object")
+    for name in d:
+        require(d, name, path, f"{where}.{key}", "count")
+    return d
+
+
+def ordered(names, order):
+    """`names` in the canonical `order`, then any others alphabetically."""
+    names = list(names)
+    return [n for n in order if n in names] + sorted(n for n in names if n not in order)
+
+
+def colours_for(names, fixed):
+    extra = iter(EXTRA_COLOURS * (1 + len(names) // len(EXTRA_COLOURS)))
+    return {n: fixed[n] if n in fixed else next(extra) for n in names}
+
+
+def validate(report, path):
+    """Returns the report's targets, checked, in plotting order."""
+    meta = {}
+    for key in ("model", "soc", "mode"):
+        meta[key] = require(report, key, path, "", "string")
+    for key in ("seq_len", "layers"):
+        meta[key] = require(report, key, path, "", "count")
+    targets = require(report, "targets", path, "", "object")
+    if not targets:
+        raise BadReport(f"{path}: key 'targets' is empty: nothing to plot")
+    checked = {}
+    for name in ordered(targets.keys(), TARGET_ORDER):
+        where = f"targets.{name}"
+        t = require(targets, name, path, "targets", "object")
+        mc_obj = require(t, "by_module_category", path, where, "object")
+        checked[name] = {
+            "total": require(t, "total_cycles", path, where, "count"),
+            "by_module": counts(t, "by_module", path, where),
+            "by_category": counts(t, "by_category", path, where),
+            "by_module_category": {
+                m: counts(mc_obj, m, path, f"{where}.by_module_category") for m in mc_obj
+            },
+        }
+    speedup = report.get("speedup", {})
+    if not isinstance(speedup, dict):
+        raise BadReport(f"{path}: key 'speedup' must be an object")
+    return meta, checked, speedup
+
+
+# ---------------------------------------------------------------- figures
+
+def setup_matplotlib():
+    try:
+        import matplotlib
+    except ImportError:
+        fail("matplotlib is not installed for this python3 "
+             f"({sys.executable}); install python3-matplotlib (scripts/setup.sh)")
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({
+        "svg.hashsalt": "edgebert-sim",  # stable element ids in SVG output
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "font.size": 9,
+        "axes.titlesize": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "axes.grid.axis": "y",
+        "grid.alpha": 0.3,
+        "axes.axisbelow": True,
+        "legend.frameon": False,
+    })
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+    return plt, FuncFormatter
+
+
+def sig3(v):
+    """Three significant digits, trailing zeros kept (2.00, 62.4, 498)."""
+    if v == 0:
+        return "0"
+    digits = max(0, 2 - int(math.floor(math.log10(abs(v)))))
+    text = f"{v:.{digits}f}"
+    # Rounding may carry into a new digit (999.6 -> "1000"): one digit fewer then.
+    if digits > 0 and len(text.replace("-", "").replace(".", "").lstrip("0")) > 3:
+        text = f"{v:.{digits - 1}f}"
+    return text
+
+
+def human(n, exact=True):
+    """Cycles as 1.20k / 3.45M / 5.67G (exact=False trims zeros for axis ticks: 2M)."""
+    n = float(n)
+    for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= div:
+            v = n / div
+            return (sig3(v) if exact else f"{v:.3g}") + suffix
+    return f"{n:.0f}" if n == int(n) else (sig3(n) if exact else f"{n:.3g}")
+
+
+def tick_formatter(FuncFormatter):
+    return FuncFormatter(lambda v, _: human(v, exact=False))
+
+
+def suptitle(fig, meta, what):
+    layers = meta["layers"]
+    fig.suptitle(
+        f"{what}\n{meta['model']} on {meta['soc']}  |  mode {meta['mode']}  |  "
+        f"seq_len {fmt_int(meta['seq_len'])}  |  {fmt_int(layers)} layer{'s' if layers != 1 else ''}",
+        fontsize=10)
+
+
+def fmt_int(v):
+    return str(int(v)) if float(v) == int(v) else str(v)
+
+
+def label(name):
+    return TARGET_LABELS.get(name, name)
+
+
+def speedup_of(name, targets, speedup):
+    """EdgeBERT's speedup over `name`: the report's value, else computed from the totals."""
+    v = speedup.get(f"edgebert_vs_{name}")
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+        return v
+    if "edgebert" in targets and targets["edgebert"]["total"] > 0:
+        return targets[name]["total"] / targets["edgebert"]["total"]
+    return None
+
+
+def save(fig, plt, out_dir, stem, suffix, fmt):
+    path = os.path.join(out_dir, f"{stem}-{suffix}.{fmt}")
+    # Fixed metadata: no dates, so the same report gives the same bytes.
+    metadata = {"png": {"Software": None},
+                "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}[fmt]
+    fig.savefig(path, format=fmt, metadata=metadata, dpi=150, bbox_inches="tight", pad_inches=0.1)
+    plt.close(fig)
+    print(f"wrote {path}")
+    return path
+
+
+def fig_total(plt, FuncFormatter, meta, targets, speedup, log):
+    names = list(targets)
+    totals = [targets[n]["total"] for n in names]
+    fig, ax = plt.subplots(figsize=(max(4.5, 1.6 + 1.3 * len(names)), 3.8))
+    x = range(len(names))
+    ax.bar(x, totals, width=0.6, color=[colours_for(names, TARGET_COLOURS)[n] for n in names])
+    ax.set_xticks(list(x), [label(n) for n in names])
+    ax.set_ylabel("cycles" + (" (log scale)" if log else ""))
+    if log:
+        ax.set_yscale("log")
+        positive = [t for t in totals if t > 0]
+        if positive:
+            ax.set_ylim(min(positive) / 3, max(positive) * 6)
+    else:
+        ax.set_ylim(0, max(max(totals), 1) * 1.22)
+        ax.yaxis.set_major_formatter(tick_formatter(FuncFormatter))
+    for i, n in enumerate(names):
+        text = human(totals[i])
+        if n != "edgebert":
+            s = speedup_of(n, targets, speedup)
+            if s is not None:
+                text += f"\nEdgeBERT {sig3(s)}× faster"
+        if totals[i] > 0 or not log:
+            ax.annotate(text, (i, totals[i]), xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8)
+    ax.set_xlim(-0.6, len(names) - 0.4)
+    suptitle(fig, meta, "Total cycles per target")
+    return fig
+
+
+def stacked(ax, names, series, parts, colours, normalise):
+    """Bars at 0..len(names)-1, each the stack of series[name][part] over `parts`."""
+    bottoms = [0.0] * len(names)
+    for p in parts:
+        vals = [float(series[n].get(p, 0)) for n in names]
+        if normalise:
+            sums = [sum(float(v) for v in series[n].values()) for n in names]
+            vals = [100.0 * v / s if s > 0 else 0.0 for v, s in zip(vals, sums)]
+        ax.bar(range(len(names)), vals, width=0.6, bottom=bottoms, color=colours[p],
+               label=p, edgecolor="white", linewidth=0.4)
+        bottoms = [b + v for b, v in zip(bottoms, vals)]
+    return bottoms
+
+
+def fig_breakdown(plt, FuncFormatter, meta, targets, key, order, fixed_colours, what):
+    names = list(targets)
+    series = {n: targets[n][key] for n in names}
+    parts = ordered({p for n in names for p in series[n]}, order)
+    colours = colours_for(parts, fixed_colours)
+    width = max(7.0, 2.2 + 2.0 * len(names))
+    fig, (ax_abs, ax_pct) = plt.subplots(1, 2, figsize=(width, 4.0))
+    tops = stacked(ax_abs, names, series, parts, colours, normalise=False)
+    ax_abs.set_ylabel("cycles")
+    ax_abs.yaxis.set_major_formatter(tick_formatter(FuncFormatter))
+    ax_abs.set_ylim(0, max(max(tops), 1) * 1.12)
+    for i, t in enumerate(tops):
+        ax_abs.annotate(human(t), (i, t), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8)
+    ax_abs.set_title("cycles")
+    stacked(ax_pct, names, series, parts, colours, normalise=True)
+    ax_pct.set_ylabel("share of target's cycles (%)")
+    ax_pct.set_ylim(0, 100)
+    ax_pct.set_title("share")
+    for ax in (ax_abs, ax_pct):
+        ax.set_xticks(range(len(names)), [label(n) for n in names])
+        ax.set_xlim(-0.6, len(names) - 0.4)
+    handles, labels = ax_abs.get_legend_handles_labels()
+    # Legend top-to-bottom in the same order as the stack reads (top part first).
+    fig.legend(handles[::-1], labels[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    suptitle(fig, meta, what)
+    fig.tight_layout()
+    return fig
+
+
+def fig_module_category(plt, FuncFormatter, meta, targets):
+    names = list(targets)
+    cats = ordered({c for n in names for m in targets[n]["by_module_category"].values() for c in m},
+                   CATEGORY_ORDER)
+    colours = colours_for(cats, CATEGORY_COLOURS)
+    cols = len(names)
+    fig, axes = plt.subplots(1, cols, figsize=(0.6 + 3.4 * cols, 4.3), squeeze=False)
+    for ax, n in zip(axes[0], names):
+        mc = targets[n]["by_module_category"]
+        mods = ordered(mc.keys(), MODULE_ORDER)
+        tops = stacked(ax, mods, mc, cats, colours, normalise=False)
+        ax.set_xticks(range(len(mods)), mods, fontsize=8, rotation=30, ha="right",
+                      rotation_mode="anchor")
+        ax.set_xlim(-0.6, len(mods) - 0.4)
+        ax.yaxis.set_major_formatter(tick_formatter(FuncFormatter))
+        ax.set_ylim(0, max(max(tops, default=0), 1) * 1.12)
+        ax.set_title(f"{label(n)}  (total {human(targets[n]['total'])})")
+        for i, t in enumerate(tops):
+            ax.annotate(human(t), (i, t), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7)
+    axes[0][0].set_ylabel("cycles")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles[::-1], labels[::-1], loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    suptitle(fig, meta, "Cycles per module, by category")
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------- main
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        prog="plot_report.py",
+        description="Paper-style figures of an edgebert-sim run report (JSON).")
+    ap.add_argument("report", help="report JSON written by 'edgebert-sim run --json'")
+    ap.add_argument("--out", default=".", help="output directory (created if missing; default .)")
+    ap.add_argument("--format", default="png", choices=["png", "svg", "pdf"], help="figure format")
+    ap.add_argument("--log", action="store_true", help="log-scale y axis for the total-cycles figure")
+    args = ap.parse_args(argv)
+
+    try:
+        report = load_report(args.report)
+        meta, targets, speedup = validate(report, args.report)
+    except BadReport as e:
+        fail(str(e))
+
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as e:
+        fail(f"{args.out}: cannot create output directory: {e.strerror}")
+    if not os.access(args.out, os.W_OK):
+        fail(f"{args.out}: output directory is not writable")
+
+    plt, FuncFormatter = setup_matplotlib()
+    stem = os.path.splitext(os.path.basename(args.report))[0] or "report"
+    figures = [
+        ("total", lambda: fig_total(plt, FuncFormatter, meta, targets, speedup, args.log)),
+        ("by-category", lambda: fig_breakdown(plt, FuncFormatter, meta, targets, "by_category",
+                                              CATEGORY_ORDER, CATEGORY_COLOURS,
+                                              "Cycles per target, by category")),
+        ("by-module", lambda: fig_breakdown(plt, FuncFormatter, meta, targets, "by_module",
+                                            MODULE_ORDER, MODULE_COLOURS,
+                                            "Cycles per target, by module")),
+        ("module-category", lambda: fig_module_category(plt, FuncFormatter, meta, targets)),
+    ]
+    for suffix, make in figures:
+        try:
+            save(make(), plt, args.out, stem, suffix, args.format)
+        except OSError as e:
+            fail(f"{os.path.join(args.out, stem + '-' + suffix + '.' + args.format)}: "
+                 f"cannot write: {e.strerror}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+#include "sim/run/soc_runner.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "common/error.hpp"
+#include "eb_edgebert.h"
+#include "eb_executor.h"
+#include "eb_systolic.h"
+#include "hw/soc/native_hal.hpp"
+#include "hw/soc/soc.hpp"
+
+namespace edgebert::sim {
+
+namespace {
+
+// SystemC elaborates once per context: every run gets a fresh one.
+void fresh_simcontext() {
+    sc_core::sc_curr_simcontext = new sc_core::sc_simcontext();
+    sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
+}
+
+std::vector<float> read_f32(hw::Dram& dram, const eb_tensor& t) {
+    std::vector<float> out(size_t(t.rows) * t.cols);
+    for (uint32_t r = 0; r < t.rows; ++r) dram.read(t.addr + uint64_t(r) * t.ld * 4, &out[size_t(r) * t.cols], t.cols * 4);
+    return out;
+}
+
+}  // namespace
+
+RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel& m, const std::string& target_name,
+                     const RunHooks& hooks) {
+    fresh_simcontext();
+    hw::Soc soc("soc", soc_cfg);
+    sc_core::sc_trace_file* vcd = nullptr;
+    if (!hooks.vcd_path.empty()) {
+        vcd = sc_core::sc_create_vcd_trace_file(hooks.vcd_path.c_str());
+        vcd->set_time_unit(1, sc_core::SC_PS);
+        soc.trace(vcd);
+    }
+    if (!hooks.fst_path.empty()) soc.systolic().open_fst(hooks.fst_path, hooks.window_from, hooks.window_to);
+    for (const auto& seg : m.program.image) soc.dram.write(seg.addr, seg.bytes.data(), seg.bytes.size());
+    const std::vector<uint8_t> image = m.program.serialize();
+    eb_program prog{};
+    if (eb_program_parse(image.data(), image.size(), &prog) != 0) throw Error("internal: compiled program does not parse");
+    const eb_platform platform = hw::platform_of(soc_cfg);
+
+    RunResult r;
+    r.target = target_name;
+    eb_exec_state state{};
+    int rc = 0;
+    uint64_t start = 0, end = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    if (hooks.on_region)
+        soc.host.set_region_observer([&](const hw::RegionKey& k) { hooks.on_region(k, soc.host.cycles()); });
+    soc.run([&](hw::NativeHost& host) {
+        hw::NativeHalScope hal(host);
+        if (platform.edgebert_base) eb_tile_init(&platform);
+        if (platform.systolic_base) eb_systolic_init(&platform);
+        host.reset_accounts();
+        start = host.cycles();
+        rc = eb_execute(&platform, &prog, &state);
+        end = host.cycles();
+    });
+    r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
+    if (!hooks.fst_path.empty()) soc.systolic().close_fst();
+    if (rc != 0) {
+        const auto& in = prog.instrs[state.error_instr];
+        throw Error(fmt::format("{} program failed at instruction {} (opcode {}, sub {}): error {} — see "
+                                "`edgebert-sim compile --listing`",
+                                target_name, state.error_instr, in.op, in.sub, rc));
+    }
+    r.total_cycles = end - start;
+    r.accounts = soc.host.accounts();
+    r.instructions = state.instrs_done;
+    r.hidden = read_f32(soc.dram, m.program.tensors.at(m.hidden_out));
+    r.logits = read_f32(soc.dram, m.program.tensors.at(m.logits_out));
+    r.entropies.assign(state.results, state.results + m.entropy_slots);
+    r.noc = soc.noc.stats_json();
+    r.dram = soc.dram.stats_json();
+    r.edgebert_commands = soc.edgebert().control.log().size();
+    r.systolic_calls = soc.systolic().stats().calls;
+    return r;
+}
+
+}  // namespace edgebert::sim

@@ -1,0 +1,45 @@
+// Runs a compiled program on a freshly elaborated SoC with the native host,
+// and returns its cycles, per-region / per-category accounting and outputs.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/lower/lowering.hpp"
+#include "hw/soc/native_host.hpp"
+#include "hw/soc/soc_config.hpp"
+
+namespace edgebert::sim {
+
+struct RunResult {
+    std::string target;
+    uint64_t total_cycles = 0;               // host cycles from program start to end
+    std::map<hw::RegionKey, hw::CategoryCycles> accounts;
+    std::vector<float> hidden;               // last hidden states (seq x hidden)
+    std::vector<float> logits;
+    std::vector<float> entropies;
+    double wall_s = 0;
+    uint64_t instructions = 0;
+    boost::json::object noc, dram;           // statistics of the run
+    uint64_t edgebert_commands = 0, systolic_calls = 0;
+};
+
+struct RunHooks {
+    // Called when the program enters a region (for the progress line).
+    std::function<void(const hw::RegionKey&, uint64_t cycles)> on_region;
+    std::string vcd_path;                    // non-empty: trace the SoC's signals to this VCD
+    std::string fst_path;                    // non-empty: trace the systolic RTL to this FST
+    uint64_t window_from = 0, window_to = UINT64_MAX;  // cycles
+};
+
+// Elaborates a new SoC (in a fresh SystemC context), loads the program's DRAM
+// image, runs it to completion and collects the results. Throws Error if the
+// program fails (naming the instruction and the tile's error cause).
+RunResult run_on_soc(const hw::SocConfig& soc, const compiler::CompiledModel& m, const std::string& target_name,
+                     const RunHooks& hooks = {});
+
+}  // namespace edgebert::sim

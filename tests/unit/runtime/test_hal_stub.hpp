@@ -1,0 +1,21 @@
+// The HAL stub of the runtime kernel tests: eb_hal_charge records, every other
+// HAL function aborts (kernels must not touch the hardware).
+#pragma once
+
+#include <cstdint>
+
+#include "eb_hal.h"
+
+namespace edgebert::test {
+
+constexpr int kCostKinds = EB_COST_QUANTIZE_ELEM + 1;
+
+struct ChargeLog {
+    uint64_t units[kCostKinds] = {};  // total units per kind
+    uint64_t calls[kCostKinds] = {};  // eb_hal_charge calls per kind
+};
+
+extern ChargeLog g_charges;
+void reset_charges();
+
+}  // namespace edgebert::test
