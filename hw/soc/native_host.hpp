@@ -35,6 +35,7 @@ struct RegionKey {
     uint32_t module = 0;
     std::string op;
     bool operator<(const RegionKey& o) const { return std::tie(layer, module, op) < std::tie(o.layer, o.module, o.op); }
+    bool operator==(const RegionKey& o) const { return std::tie(layer, module, op) == std::tie(o.layer, o.module, o.op); }
 };
 using CategoryCycles = std::array<uint64_t, kHostCategories>;
 

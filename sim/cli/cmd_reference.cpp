@@ -55,7 +55,7 @@ boost::json::object reference_json(const model::AlbertConfig& c, const std::stri
 
 int cmd_reference(const std::vector<std::string>& args) {
     po::options_description desc("options");
-    std::string model_path, weights_path, json_path, tokens;
+    std::string model_path, weights_path, json_path, tokens, save_path;
     int seq_len = 128, layers = 0;
     uint64_t seed = 1;
     desc.add_options()
@@ -65,7 +65,8 @@ int cmd_reference(const std::vector<std::string>& args) {
         ("seq-len", po::value(&seq_len)->default_value(128), "sequence length (synthetic tokens)")
         ("tokens", po::value(&tokens), "comma-separated token ids (overrides --seq-len)")
         ("layers", po::value(&layers)->default_value(0), "encoder layers to run (0 = all)")
-        ("json", po::value(&json_path), "write the results as JSON to this file");
+        ("json", po::value(&json_path), "write the results as JSON to this file")
+        ("save-weights", po::value(&save_path), "also write the weights used to a safetensors file (HF names)");
     po::variables_map vm;
     if (!parse_options("reference", "[options]", desc, args, vm)) return 0;
 
@@ -77,6 +78,10 @@ int cmd_reference(const std::vector<std::string>& args) {
         throw Error(fmt::format("--seq-len {} is out of range [1, {}] for model '{}'", seq_len,
                                 cfg.max_position_embeddings, cfg.name));
     const auto lw = load_weights(cfg, weights_path, seed);
+    if (!save_path.empty()) {
+        model::save_albert_weights(save_path, cfg, lw.weights);
+        std::cout << "wrote " << save_path << "\n";
+    }
     model::ModelInput in = tokens.empty() ? model::synthetic_input(cfg, seq_len, seed)
                                           : model::ModelInput{parse_token_list(tokens), {}, {}};
     const int run_layers = layers > 0 ? layers : cfg.num_hidden_layers;

@@ -192,7 +192,7 @@ int cmd_run(const std::vector<std::string>& args) {
             if (t == compiler::Target::Systolic) hooks.fst_path = waves_dir + "/systolic_rtl.fst";
         }
         const auto r = sim::run_on_soc(soc, compiled, name, hooks);
-        if (!quiet) std::cerr << "\r" << std::string(100, ' ') << "\r";
+        if (!quiet && last != t_start) std::cerr << "\r" << std::string(110, ' ') << "\r";
         auto j = target_json(r);
         if (t == compiler::Target::Edgebert) {
             const auto acc = accuracy(r.hidden, ref.last_hidden.data, r.logits, ref.logits);

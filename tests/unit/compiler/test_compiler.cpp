@@ -1,0 +1,164 @@
+// The compiler and the main job end to end on the tiny test model: accuracy of
+// the EdgeBERT result, accounting that sums to the total, determinism,
+// independence of results from timing, and clear errors at the tiling limits.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "common/error.hpp"
+#include "compiler/lower/lowering.hpp"
+#include "hw/formats/pruning.hpp"
+#include "sim/run/soc_runner.hpp"
+
+using namespace edgebert;
+
+namespace {
+
+struct Setup {
+    model::AlbertConfig cfg;
+    model::AlbertWeights w;
+    model::ModelInput in;
+    hw::SocConfig soc;
+    std::map<std::string, float> act_max;
+    model::ReferenceResult ref;
+};
+
+Setup tiny(int seq, int layers) {
+    Setup s;
+    s.cfg = model::load_albert_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/models/albert-tiny-test.json");
+    s.w = model::synthetic_albert_weights(s.cfg, 1);
+    s.in = model::synthetic_input(s.cfg, seq, 1);
+    s.soc = hw::load_soc_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/soc/default.json");
+    model::ReferenceOptions o;
+    o.layers = layers;
+    o.act_max = &s.act_max;
+    s.ref = model::run_reference(s.cfg, s.w, s.in, o);
+    return s;
+}
+
+sim::RunResult run(const Setup& s, compiler::Target t, int layers, compiler::Mode mode = compiler::Mode::Optimized,
+                   const hw::SocConfig* soc = nullptr) {
+    compiler::CompileOptions o;
+    o.target = t;
+    o.layers = layers;
+    o.mode = mode;
+    const auto m = compiler::compile_model(s.cfg, s.w, s.in, soc ? *soc : s.soc, o, s.act_max);
+    return sim::run_on_soc(soc ? *soc : s.soc, m, compiler::target_name(t));
+}
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+    double d = 0, x = 0, y = 0;
+    for (size_t i = 0; i < a.size(); ++i) d += double(a[i]) * b[i], x += double(a[i]) * a[i], y += double(b[i]) * b[i];
+    return d / std::sqrt(x * y);
+}
+
+uint64_t account_sum(const sim::RunResult& r) {
+    uint64_t s = 0;
+    for (const auto& [k, cats] : r.accounts)
+        for (auto c : cats) s += c;
+    return s;
+}
+
+}  // namespace
+
+TEST(Compiler, EdgebertResultIsCloseToFp32Reference) {
+    const auto s = tiny(32, 2);
+    const auto r = run(s, compiler::Target::Edgebert, 2);
+    const double cos = cosine(r.hidden, s.ref.last_hidden.data);
+    std::printf("tiny model, 32 tokens, 2 layers: EdgeBERT hidden-state cosine vs FP32 = %.5f\n", cos);
+    EXPECT_GE(cos, 0.99);
+    ASSERT_EQ(r.logits.size(), s.ref.logits.size());
+    // Systolic (INT8) and CPU (FP32) agree with the reference too; the CPU exactly up to float rounding.
+    EXPECT_GE(cosine(run(s, compiler::Target::Systolic, 2).hidden, s.ref.last_hidden.data), 0.99);
+    const auto c = run(s, compiler::Target::Cpu, 2);
+    EXPECT_GE(cosine(c.hidden, s.ref.last_hidden.data), 0.99999);
+}
+
+TEST(Compiler, EveryCycleIsAccountedOnceAndRunsAreDeterministic) {
+    const auto s = tiny(32, 1);
+    for (auto t : {compiler::Target::Edgebert, compiler::Target::Systolic, compiler::Target::Cpu}) {
+        const auto a = run(s, t, 1), b = run(s, t, 1);
+        EXPECT_EQ(account_sum(a), a.total_cycles) << compiler::target_name(t);
+        EXPECT_EQ(a.total_cycles, b.total_cycles) << compiler::target_name(t);
+        EXPECT_EQ(a.hidden, b.hidden) << compiler::target_name(t);
+        EXPECT_EQ(a.logits, b.logits) << compiler::target_name(t);
+        EXPECT_EQ(a.accounts, b.accounts) << compiler::target_name(t);
+    }
+}
+
+TEST(Compiler, ResultsDoNotDependOnTiming) {
+    const auto s = tiny(32, 1);
+    hw::SocConfig slow = s.soc;
+    slow.dram.t_rcd = slow.dram.t_cas = slow.dram.t_rp = 60;
+    slow.noc.router_latency_cycles = 9;
+    for (auto t : {compiler::Target::Edgebert, compiler::Target::Systolic}) {
+        const auto a = run(s, t, 1), b = run(s, t, 1, compiler::Mode::Optimized, &slow);
+        EXPECT_EQ(a.hidden, b.hidden) << compiler::target_name(t);
+        EXPECT_GT(b.total_cycles, a.total_cycles) << compiler::target_name(t);
+    }
+}
+
+TEST(Compiler, ThesisModeStagesTilesAndSkipsBaselineNormalisations) {
+    const auto s = tiny(32, 1);
+    auto category = [](const sim::RunResult& r, hw::HostCategory c) {
+        uint64_t v = 0;
+        for (const auto& [k, cats] : r.accounts) v += cats[static_cast<size_t>(c)];
+        return v;
+    };
+    for (auto t : {compiler::Target::Edgebert, compiler::Target::Systolic}) {
+        const auto th = run(s, t, 1, compiler::Mode::Thesis);
+        EXPECT_GT(category(th, hw::HostCategory::Memset), 0u) << "operand tiles staged through temporary buffers";
+        EXPECT_GT(category(th, hw::HostCategory::Malloc), 0u) << "temporary buffers allocated";
+    }
+    // EdgeBERT: staging and no overlap cost more than the optimized program.
+    EXPECT_GT(run(s, compiler::Target::Edgebert, 1, compiler::Mode::Thesis).total_cycles,
+              run(s, compiler::Target::Edgebert, 1).total_cycles);
+    // CPU baseline: the published study skipped softmax and layer norm.
+    EXPECT_LT(run(s, compiler::Target::Cpu, 1, compiler::Mode::Thesis).total_cycles,
+              run(s, compiler::Target::Cpu, 1).total_cycles);
+}
+
+TEST(Compiler, ShapesBeyondTheTileLimitsAreRefusedNamingTheLimit) {
+    auto s = tiny(24, 1);  // 24 tokens: not a multiple of the 16 lanes
+    compiler::CompileOptions o;
+    try {
+        compiler::compile_model(s.cfg, s.w, s.in, s.soc, o, s.act_max);
+        FAIL();
+    } catch (const ShapeError& e) {
+        EXPECT_NE(std::string(e.what()).find("multiple of 16"), std::string::npos) << e.what();
+    }
+    // An FFN wider than the M field (4080) cannot be lowered as one contraction.
+    auto wide = tiny(32, 1);
+    wide.cfg.intermediate_size = 4096;
+    wide.w = model::synthetic_albert_weights(wide.cfg, 1);
+    try {
+        compiler::compile_model(wide.cfg, wide.w, wide.in, wide.soc, o, wide.act_max);
+        FAIL();
+    } catch (const ShapeError& e) {
+        EXPECT_NE(std::string(e.what()).find("ffn_output"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("4080"), std::string::npos) << e.what();
+    }
+    // The CPU target has no such limits.
+    o.target = compiler::Target::Cpu;
+    EXPECT_NO_THROW(compiler::compile_model(s.cfg, s.w, s.in, s.soc, o, s.act_max));
+}
+
+TEST(Compiler, ProgramFileRoundTripsAndListsRegions) {
+    const auto s = tiny(32, 1);
+    compiler::CompileOptions o;
+    const auto m = compiler::compile_model(s.cfg, s.w, s.in, s.soc, o, s.act_max);
+    const auto bytes = m.program.serialize();
+    const auto back = compiler::Program::parse(bytes, "prog.bin");
+    EXPECT_EQ(back.instrs.size(), m.program.instrs.size());
+    EXPECT_EQ(back.serialize(), bytes);
+    const std::string listing = m.program.listing();
+    EXPECT_NE(listing.find("--- layer 0 attention q_proj"), std::string::npos);
+    EXPECT_NE(listing.find("eb.matmul"), std::string::npos);
+    EXPECT_NE(listing.find("prefetch W block"), std::string::npos);  // DMA overlapped with compute
+    auto corrupt = bytes;
+    corrupt[0] ^= 1;
+    EXPECT_THROW(compiler::Program::parse(corrupt, "prog.bin"), FileFormatError);
+    corrupt = bytes;
+    corrupt.pop_back();
+    EXPECT_THROW(compiler::Program::parse(corrupt, "prog.bin"), FileFormatError);
+}
