@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <iostream>
 #include <sstream>
@@ -115,6 +116,7 @@ int cmd_run(const std::vector<std::string>& args) {
     uint64_t seed = 1;
     double prune = 0.5;
     bool quiet = false;
+    std::string window;
     desc.add_options()
         ("soc", po::value(&soc_path), "SoC config (default: embedded configs/soc/default.json)")
         ("model", po::value(&model_path), "model config.json (default: embedded albert-base-v2)")
@@ -128,6 +130,7 @@ int cmd_run(const std::vector<std::string>& args) {
         ("json", po::value(&json_path), "write the report as JSON")
         ("csv", po::value(&csv_path), "write the breakdown as CSV (target,module,category,cycles)")
         ("waves", po::value(&waves_dir), "write waveforms (VCD of the SoC, FST of the systolic RTL) into DIR")
+        ("wave-window", po::value(&window), "FROM:TO cycles of the systolic RTL trace (FST)")
         ("quiet", po::bool_switch(&quiet), "no progress line on stderr");
     po::variables_map vm;
     if (!parse_options("run", "[options]", desc, args, vm)) return 0;
@@ -140,6 +143,23 @@ int cmd_run(const std::vector<std::string>& args) {
         throw Error(fmt::format("--seq-len {} is out of range [1, {}] for model '{}' (max_position_embeddings)", seq_len,
                                 cfg.max_position_embeddings, cfg.name));
     if (!(prune >= 0 && prune < 1)) throw Error(fmt::format("--prune {} is out of range [0, 1)", prune));
+    uint64_t window_from = 0, window_to = UINT64_MAX;
+    if (!window.empty()) {
+        const auto colon = window.find(':');
+        try {
+            if (colon == std::string::npos) throw std::invalid_argument(window);
+            window_from = std::stoull(window.substr(0, colon));
+            window_to = std::stoull(window.substr(colon + 1));
+        } catch (const std::exception&) {
+            throw Error(fmt::format("--wave-window '{}' must be FROM:TO in cycles", window));
+        }
+        if (window_to <= window_from) throw Error(fmt::format("--wave-window '{}': TO must be greater than FROM", window));
+    }
+    if (!waves_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(waves_dir, ec);
+        if (ec) throw Error(fmt::format("--waves {}: cannot create the directory: {}", waves_dir, ec.message()));
+    }
     std::vector<compiler::Target> tlist;
     for (const auto& t : split(targets)) tlist.push_back(compiler::parse_target(t));
     if (tlist.empty()) throw Error("--targets: no target given (allowed: edgebert, systolic, cpu)");
@@ -189,11 +209,32 @@ int cmd_run(const std::vector<std::string>& args) {
             };
         if (!waves_dir.empty()) {
             hooks.vcd_path = waves_dir + "/" + name + ".vcd";
+            hooks.window_from = window_from, hooks.window_to = window_to;
             if (t == compiler::Target::Systolic) hooks.fst_path = waves_dir + "/systolic_rtl.fst";
         }
         const auto r = sim::run_on_soc(soc, compiled, name, hooks);
         if (!quiet && last != t_start) std::cerr << "\r" << std::string(110, ' ') << "\r";
         auto j = target_json(r);
+        if (t == compiler::Target::Edgebert) {
+            // The tile's own bound: compute at 256 MACs/cycle vs DMA bytes over the AXI port.
+            double macs = 0, dma_bytes = 0;
+            const double lanes = soc.edgebert.lanes;
+            for (const auto& in : compiled.program.instrs) {
+                if (in.op == EB_OP_EB_MATMUL)
+                    macs += double(in.a[0] & 0xFFFF) * double((in.a[0] >> 16) & 0xFFFF) * double((in.a[0] >> 32) & 0xFFFF);
+                if (in.op == EB_OP_EB_DMA) {
+                    const int sram = static_cast<int>(in.a[0] & 0xFF);
+                    dma_bytes += double(in.a[3]) * (sram == 0 ? lanes / 8 : lanes);
+                }
+            }
+            const double peak = double(soc.edgebert.lanes) * soc.edgebert.num_vmacs;
+            const double compute_bound = macs / peak, dma_bound = dma_bytes / soc.edgebert.axi_beat_bytes();
+            const double bound = std::max(compute_bound, dma_bound);
+            j["bound"] = {{"macs", macs}, {"compute_bound_cycles", compute_bound}, {"dma_bytes", dma_bytes},
+                          {"dma_bound_cycles", dma_bound}, {"bound_cycles", bound},
+                          {"total_over_bound", double(j["total_cycles"].as_uint64()) / bound},
+                          {"tile_compute_over_bound", double(j["by_category"].as_object()["compute"].as_uint64()) / bound}};
+        }
         if (t == compiler::Target::Edgebert) {
             const auto acc = accuracy(r.hidden, ref.last_hidden.data, r.logits, ref.logits);
             report["accuracy"] = {{"max_abs_err", acc.max_abs_err}, {"cosine", acc.cosine},
@@ -243,6 +284,13 @@ int cmd_run(const std::vector<std::string>& args) {
     if (sp.contains("edgebert_vs_systolic"))
         std::cout << fmt::format("speedup EdgeBERT vs systolic: {:8.2f}x   (published: about 2.12x)\n",
                                  sp["edgebert_vs_systolic"].as_double());
+    if (tj.contains("edgebert")) {
+        const auto& b = tj["edgebert"].as_object().at("bound").as_object();
+        std::cout << fmt::format("EdgeBERT bound: {:.0f} cycles (compute {:.0f} at 256 MAC/cycle, DMA {:.0f}); the run "
+                                 "takes {:.1f}x the bound\n",
+                                 b.at("bound_cycles").as_double(), b.at("compute_bound_cycles").as_double(),
+                                 b.at("dma_bound_cycles").as_double(), b.at("total_over_bound").as_double());
+    }
     if (report.contains("accuracy")) {
         const auto& a = report["accuracy"].as_object();
         std::cout << fmt::format("accuracy (EdgeBERT vs FP32): cosine {:.5f}, max |err| {:.4f}, argmax {}\n",

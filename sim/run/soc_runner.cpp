@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <fstream>
 
 #include "common/error.hpp"
 #include "eb_edgebert.h"
@@ -28,6 +29,28 @@ std::vector<float> read_f32(hw::Dram& dram, const eb_tensor& t) {
     return out;
 }
 
+// A GTKWave save file with the useful signals grouped per block.
+void write_gtkw(const std::string& path, const std::string& vcd, const hw::Soc& soc) {
+    std::ofstream f(path, std::ios::trunc);
+    if (!f) throw Error(fmt::format("{}: cannot write the GTKWave save file", path));
+    f << "[dumpfile] \"" << vcd << "\"\n[timestart] 0\n";
+    auto group = [&](const std::string& name, const std::vector<std::string>& sigs) {
+        f << "@800200\n-" << name << "\n@28\n";
+        for (const auto& s : sigs) f << s << "\n";
+        f << "@1000200\n-" << name << "\n";
+    };
+    const std::string t = std::string(soc.name()) + "." + soc.edgebert_spec().name;
+    group("EdgeBERT control", {t + ".irq", t + ".control.dma_command", t + ".control.compute_command",
+                               t + ".control.error_cause"});
+    group("EdgeBERT datapath", {t + ".pu.busy", t + ".pu.matmuls_done", t + ".sfu.busy", t + ".sfu.mode",
+                                t + ".sfu.rows_done", t + ".decoder0.vectors_decoded", t + ".decoder1.vectors_decoded"});
+    group("EdgeBERT DMA", {t + ".dma_mask.busy", t + ".dma_input.busy", t + ".dma_aux.busy"});
+    group("EdgeBERT SRAM occupancy", {t + ".decoder0.input_rows_used", t + ".decoder1.input_rows_used",
+                                      t + ".sfu.aux_rows_used"});
+    group("DVFS", {t + ".ldo.vout", t + ".adpll.freq_mhz"});
+    group("Interrupts", {std::string(soc.name()) + ".plic.ext_irq"});
+}
+
 }  // namespace
 
 RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel& m, const std::string& target_name,
@@ -36,9 +59,13 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     hw::Soc soc("soc", soc_cfg);
     sc_core::sc_trace_file* vcd = nullptr;
     if (!hooks.vcd_path.empty()) {
-        vcd = sc_core::sc_create_vcd_trace_file(hooks.vcd_path.c_str());
+        // SystemC appends ".vcd" itself.
+        std::string base = hooks.vcd_path;
+        if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+        vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
         vcd->set_time_unit(1, sc_core::SC_PS);
         soc.trace(vcd);
+        write_gtkw(base + ".gtkw", base + ".vcd", soc);
     }
     if (!hooks.fst_path.empty()) soc.systolic().open_fst(hooks.fst_path, hooks.window_from, hooks.window_to);
     for (const auto& seg : m.program.image) soc.dram.write(seg.addr, seg.bytes.data(), seg.bytes.size());
