@@ -190,27 +190,41 @@ CompiledModel Lowerer::run() {
         b_.region(l, EB_MOD_FFN, "residual_layer_norm");
         add_layer_norm(l, f2, ap, L.full_ln, "full_ln", key(l, "ffn2"), key(l, "attn_out"), key(l, "out"));
         h = f2;
+        if (opt_.offramps) {
+            b_.region(l, EB_MOD_CLASSIFIER, "offramp");
+            const auto& ramp = w_.offramps.at(static_cast<size_t>(l));
+            head(h, ramp.pooler, ramp.classifier, fmt::format("highway{}.pooler", l), key(l, "out"),
+                 key(l, "offramp_pool"), static_cast<uint32_t>(l + 1));
+        }
     }
 
-    // Pooler (tanh dense on [CLS]) and classifier, on the CPU.
     b_.region(opt_.layers - 1, EB_MOD_CLASSIFIER, "pooler_classifier");
-    const uint32_t cls = view(h, 0, 0, 1, H, "cls");
-    const uint32_t pooled = f32("pooled", 1, H);
-    cpu_matmul(cls, weight_f32("pooler.weight", w_.pooler.weight), pooled);
-    cpu_add_bias(pooled, weight_f32("pooler.bias", w_.pooler.bias));
-    b_.host(EB_H_TANH, {pooled});
-    const uint32_t logits = f32("logits", 1, cfg_.num_labels);
-    cpu_matmul(pooled, weight_f32("classifier.weight", w_.classifier.weight), logits);
-    cpu_add_bias(logits, weight_f32("classifier.bias", w_.classifier.bias));
-    b_.host(EB_H_ENTROPY, {logits, 0});
+    const uint32_t logits = head(h, w_.pooler, w_.classifier, "pooler",
+                                 key(opt_.layers - 1, "out"), "pool", 0);
     b_.end();
 
     CompiledModel out;
     out.hidden_out = h;
     out.logits_out = logits;
-    out.entropy_slots = 1;
+    out.entropy_slots = opt_.offramps ? opt_.layers + 1 : 1;
     out.program = b_.take();
     return out;
+}
+
+uint32_t Lowerer::head(uint32_t h, const model::Linear& pooler, const model::Linear& classifier,
+                       const std::string& name, const std::string& in_key, const std::string& pool_key, uint32_t slot) {
+    const int H = cfg_.hidden_size;
+    // The EdgeBERT tile computes at least 16 rows; the [CLS] row is the first.
+    const int rows = opt_.target == Target::Edgebert ? std::min(seq_, 16) : 1;
+    const uint32_t pooled_rows = f32(name + ".pooled", rows, H);
+    linear(view(h, 0, 0, rows, H, name + ".in"), pooler, name, pooled_rows, in_key, pool_key);
+    const uint32_t pooled = view(pooled_rows, 0, 0, 1, H, name + ".cls");
+    b_.host(EB_H_TANH, {pooled});
+    const uint32_t logits = f32(name + ".logits", 1, cfg_.num_labels);
+    cpu_matmul(pooled, weight_f32(name + ".classifier.weight", classifier.weight), logits);
+    cpu_add_bias(logits, weight_f32(name + ".classifier.bias", classifier.bias));
+    b_.host(EB_H_ENTROPY, {logits, slot});
+    return logits;
 }
 
 CompiledModel compile_model(const model::AlbertConfig& cfg, const model::AlbertWeights& w,

@@ -32,6 +32,11 @@ protected:
                                 const std::string& ln_name, const std::string& x_key, const std::string& r_key,
                                 const std::string& out_key);
 
+    // Pooler (tanh dense on [CLS], on the target's accelerator), classifier and
+    // entropy (CPU) into executor result `slot`; returns the logits tensor.
+    uint32_t head(uint32_t h, const model::Linear& pooler, const model::Linear& classifier, const std::string& name,
+                  const std::string& in_key, const std::string& pool_key, uint32_t slot);
+
     // ---- helpers ---------------------------------------------------------
     uint64_t alloc(uint64_t bytes, uint64_t align = 4096);
     uint32_t f32(const std::string& name, int rows, int cols, const float* data = nullptr);

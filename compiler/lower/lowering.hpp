@@ -33,13 +33,14 @@ struct CompileOptions {
     Target target = Target::Edgebert;
     Mode mode = Mode::Optimized;
     int layers = 1;
+    bool offramps = false;  // after every layer: the early-exit off-ramp (pooler, classifier, entropy)
 };
 
 struct CompiledModel {
     Program program;
     uint32_t hidden_out = 0;   // F32 tensor: last layer's hidden states (seq x hidden)
     uint32_t logits_out = 0;   // F32 tensor: classifier logits (1 x labels)
-    int entropy_slots = 0;     // executor result slots 0..layers-1: off-ramp entropies
+    int entropy_slots = 0;     // executor result slots: 0 final classifier, 1..layers the off-ramps
 };
 
 // `act_max` is the calibration (max |x| per intermediate) from the FP32

@@ -93,9 +93,10 @@ Mat ffn_block(const AlbertConfig& c, const AlbertLayerWeights& L, const Mat& a, 
 
 // Pooler (tanh dense on [CLS]) then classifier.
 std::vector<float> head_logits(const Linear& pooler, const Linear& classifier, const Mat& h,
-                               std::vector<float>* pooled_out) {
-    Mat cls = h.topRows(1);
-    Mat pooled = linear(cls, pooler).array().tanh().matrix();
+                               std::vector<float>* pooled_out, float* pre_tanh_max = nullptr) {
+    Mat pre = linear(h.topRows(std::min<Eigen::Index>(16, h.rows())), pooler);
+    if (pre_tanh_max) *pre_tanh_max = pre.cwiseAbs().maxCoeff();
+    Mat pooled = pre.topRows(1).array().tanh().matrix();
     Mat logits = linear(pooled, classifier);
     if (pooled_out) pooled_out->assign(pooled.data(), pooled.data() + pooled.size());
     return std::vector<float>(logits.data(), logits.data() + logits.size());
@@ -247,12 +248,17 @@ ReferenceResult run_reference(const AlbertConfig& c, const AlbertWeights& w, con
         }
         if (opt.keep_hidden_states) r.hidden_states.push_back(to_tensor(h));
         const auto& ramp = w.offramps.at(static_cast<size_t>(l));
-        r.offramp_logits.push_back(head_logits(ramp.pooler, ramp.classifier, h, nullptr));
+        float pool_max = 0;
+        r.offramp_logits.push_back(head_logits(ramp.pooler, ramp.classifier, h, nullptr, &pool_max));
+        rec("offramp_pool", Mat::Constant(1, 1, pool_max));
         r.layer_entropies.push_back(
             softmax_entropy(r.offramp_logits.back().data(), c.num_labels));
     }
     r.last_hidden = to_tensor(h);
-    r.logits = head_logits(w.pooler, w.classifier, h, &r.pooled);
+    float pool_max = 0;
+    r.logits = head_logits(w.pooler, w.classifier, h, &r.pooled, &pool_max);
+    cur_layer = -1;
+    rec("pool", Mat::Constant(1, 1, pool_max));
     return r;
 }
 

@@ -110,6 +110,22 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     r.dram = soc.dram.stats_json();
     r.edgebert_commands = soc.edgebert().control.log().size();
     r.systolic_calls = soc.systolic().stats().calls;
+    auto& ev = r.events;
+    auto& tile = soc.edgebert();
+    ev.tile_macs = tile.pu.total_macs();
+    ev.tile_gated_macs = tile.pu.total_gated_vector_ops() * static_cast<uint64_t>(soc_cfg.edgebert.lanes);
+    for (const hw::Sram* s : {&tile.dec0.input_sram, &tile.dec0.mask_sram, &tile.dec1.input_sram,
+                              &tile.dec1.mask_sram, &tile.sfu.aux_sram}) {
+        ev.tile_sram_read_bits += s->row_reads() * uint64_t(s->row_bytes()) * 8;
+        ev.tile_sram_write_bits += s->row_writes() * uint64_t(s->row_bytes()) * 8;
+    }
+    ev.tile_sfu_vectors = tile.sfu.total_vectors();
+    ev.tile_busy_cycles = tile.pu.total_cycles() + tile.sfu.total_cycles();
+    ev.dram_bits = (soc.dram.stats().bytes_read + soc.dram.stats().bytes_written) * 8;
+    for (auto plane : {hw::NocPlane::Dma, hw::NocPlane::Mmio, hw::NocPlane::Irq})
+        ev.noc_flit_hops += soc.noc.plane_stats(plane).link_flits;
+    ev.host_cycles = r.total_cycles;
+    ev.seconds = static_cast<double>(r.total_cycles) / (soc_cfg.cpu_clock_mhz * 1e6);
     return r;
 }
 

@@ -26,6 +26,20 @@ struct RunResult {
     uint64_t instructions = 0;
     boost::json::object noc, dram;           // statistics of the run
     uint64_t edgebert_commands = 0, systolic_calls = 0;
+
+    // Event counts for the energy model (hw/energy).
+    struct Events {
+        uint64_t tile_macs = 0;            // MACs issued (both vectors non-zero)
+        uint64_t tile_gated_macs = 0;      // MACs skipped or gated by zero vectors
+        uint64_t tile_sram_read_bits = 0;  // decoder input + mask + aux SRAM reads
+        uint64_t tile_sram_write_bits = 0;
+        uint64_t tile_sfu_vectors = 0;     // vectors through the special-function unit
+        uint64_t tile_busy_cycles = 0;     // PU + SFU busy (tile clock)
+        uint64_t dram_bits = 0;            // bits read + written at the DRAM
+        uint64_t noc_flit_hops = 0;        // flits x links crossed, every plane
+        uint64_t host_cycles = 0;          // the CPU's cycles (whole program)
+        double seconds = 0;                // simulated time of the program
+    } events;
 };
 
 struct RunHooks {
