@@ -142,7 +142,7 @@ int cmd_sentences(const std::vector<std::string>& args) {
     report["target_latency_s"] = rc.target_latency_s;
     report["levels"] = levels;
     report["note"] = "each layer simulated once per V/f point; every sentence reuses those costs";
-    std::map<std::string, double> mean_e;
+    std::map<std::string, double> mean_e, mean_tile_e;
     const auto t1 = std::chrono::steady_clock::now();
     std::cout << fmt::format("{} sentences, {} layers, E_T = {}, T = {:.3f} ms (layer at top V/f: {:.3f} ms, {:.3f} mJ)\n\n",
                              trace.rows.size(), num_layers, threshold, rc.target_latency_s * 1e3,
@@ -152,12 +152,13 @@ int cmd_sentences(const std::vector<std::string>& args) {
     for (auto p : policies) {
         const auto out = sim::replay(trace, lut, costs, tile, rc, p);
         std::vector<double> lat;
-        double e = 0, exit = 0;
+        double e = 0, exit = 0, te = 0;
         int misses = 0;
         boost::json::array hist(static_cast<size_t>(num_layers), 0);
         for (const auto& s : out) {
             lat.push_back(s.latency_s);
             e += s.energy_j;
+            te += s.tile_energy_j;
             exit += s.exit_layer;
             misses += s.miss;
             hist[static_cast<size_t>(s.exit_layer - 1)] = hist[static_cast<size_t>(s.exit_layer - 1)].as_int64() + 1;
@@ -165,8 +166,10 @@ int cmd_sentences(const std::vector<std::string>& args) {
         const double n = static_cast<double>(out.size());
         const double mean_lat = std::accumulate(lat.begin(), lat.end(), 0.0) / n;
         mean_e[sim::policy_name(p)] = e / n;
+        mean_tile_e[sim::policy_name(p)] = te / n;
         pol[sim::policy_name(p)] = {{"mean_latency_s", mean_lat}, {"p99_latency_s", percentile(lat, 0.99)},
                                     {"deadline_misses", misses}, {"mean_energy_j", e / n},
+                                    {"mean_tile_energy_j", te / n},
                                     {"mean_exit_layer", exit / n}, {"exit_layer_histogram", hist}};
         std::cout << fmt::format("{:<13} {:>12.3f} {:>12.3f} {:>8} {:>14.4f} {:>10.2f}\n", sim::policy_name(p),
                                  mean_lat * 1e3, percentile(lat, 0.99) * 1e3, misses, e / n * 1e3, exit / n);
@@ -178,6 +181,12 @@ int cmd_sentences(const std::vector<std::string>& args) {
     if (mean_e.count("conventional") && mean_e.count("edgebert"))
         ratios["conventional_over_edgebert"] = mean_e["conventional"] / mean_e["edgebert"];
     report["ratios"] = ratios;
+    boost::json::object tile_ratios;
+    if (mean_tile_e.count("none") && mean_tile_e.count("edgebert"))
+        tile_ratios["none_over_edgebert"] = mean_tile_e["none"] / mean_tile_e["edgebert"];
+    if (mean_tile_e.count("conventional") && mean_tile_e.count("edgebert"))
+        tile_ratios["conventional_over_edgebert"] = mean_tile_e["conventional"] / mean_tile_e["edgebert"];
+    report["ratios_tile_only"] = tile_ratios;
     report["paper_ratios"] = {{"none_over_edgebert", 7.0}, {"conventional_over_edgebert", 2.5}};
     const double replay_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     report["sim"] = {{"layer_simulation_s", sim_s}, {"replay_s", replay_s}};
@@ -187,6 +196,10 @@ int cmd_sentences(const std::vector<std::string>& args) {
     if (ratios.contains("conventional_over_edgebert"))
         std::cout << fmt::format("energy conventional / edgebert: {:.2f}x   (paper: 2.5x)\n",
                                  ratios["conventional_over_edgebert"].as_double());
+    if (tile_ratios.contains("none_over_edgebert") && tile_ratios.contains("conventional_over_edgebert"))
+        std::cout << fmt::format("EdgeBERT tile alone (the DVFS domain): none / edgebert {:.2f}x, conventional / edgebert "
+                                 "{:.2f}x\n", tile_ratios["none_over_edgebert"].as_double(),
+                                 tile_ratios["conventional_over_edgebert"].as_double());
     std::cout << fmt::format("layer simulated at {} V/f points in {:.1f} s; {} sentences replayed in {:.3f} s\n",
                              costs.size(), sim_s, trace.rows.size(), replay_s);
     if (!json_path.empty()) {

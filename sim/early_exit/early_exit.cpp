@@ -123,6 +123,10 @@ std::vector<SentenceOutcome> replay(const EntropyTrace& trace, const ExitLut& lu
     if (!(rc.target_latency_s > 0))
         throw Error(fmt::format("--target-latency {} must be > 0", rc.target_latency_s));
     const int top = static_cast<int>(costs.size()) - 1;
+    auto tile_j = [](const LayerCost& c) {
+        auto it = c.energy.by_block.find("tile");
+        return it == c.energy.by_block.end() ? 0.0 : it->second;
+    };
     const uint16_t thr = static_cast<uint16_t>(std::lround(std::clamp(rc.threshold, 0.0, 63.0) * 1024.0));
     const int ramps = std::min(trace.layers, rc.num_layers - 1);  // the last layer has the final classifier
     auto exits_at = [&](const std::vector<double>& hs, int layer) {  // 1-based layer
@@ -165,9 +169,11 @@ std::vector<SentenceOutcome> replay(const EntropyTrace& trace, const ExitLut& lu
         if (policy == Policy::Edgebert && s.exit_layer > 1) {
             s.latency_s = c_top.latency_s + (s.exit_layer - 1) * c_lvl.latency_s + (s.level == top ? 0.0 : rc.switch_time_s);
             s.energy_j = c_top.energy_j + (s.exit_layer - 1) * c_lvl.energy_j;
+            s.tile_energy_j = tile_j(c_top) + (s.exit_layer - 1) * tile_j(c_lvl);
         } else {
             s.latency_s = s.exit_layer * c_top.latency_s;
             s.energy_j = s.exit_layer * c_top.energy_j;
+            s.tile_energy_j = s.exit_layer * tile_j(c_top);
         }
         s.miss = s.latency_s > rc.target_latency_s * (1 + 1e-12);
         out.push_back(s);

@@ -58,6 +58,7 @@ struct SentenceOutcome {
     int exit_layer = 0;
     int level = 0;           // DVFS level of layers 2.. (edgebert policy)
     double latency_s = 0, energy_j = 0;
+    double tile_energy_j = 0;  // the EdgeBERT tile alone (the part behind the DVFS regulator)
     bool miss = false;
 };
 

@@ -358,6 +358,62 @@ def fig_module_category(plt, FuncFormatter, meta, targets):
 
 # ---------------------------------------------------------------- main
 
+POLICY_ORDER = ["none", "conventional", "edgebert"]
+POLICY_COLOURS = {"none": "#7f7f7f", "conventional": "#1f77b4", "edgebert": "#d62728"}
+
+
+def sentences_figures(plt, report, path):
+    """Figures of an `edgebert-sim sentences` report: energy and latency per
+    policy, and the exit-layer histogram."""
+    pols = report.get("policies")
+    if not isinstance(pols, dict) or not pols:
+        raise BadReport(f"{path}: 'policies' must be a non-empty object")
+    names = [p for p in POLICY_ORDER if p in pols] + sorted(p for p in pols if p not in POLICY_ORDER)
+    for p in names:
+        for k in ("mean_latency_s", "p99_latency_s", "mean_energy_j", "exit_layer_histogram"):
+            if k not in pols[p]:
+                raise BadReport(f"{path}: missing required key 'policies.{p}.{k}'")
+    title = (f"{report.get('model', '?')}, {report.get('sentences', '?')} sentences, "
+             f"E_T = {report.get('threshold', '?')}, T = {1e3 * float(report.get('target_latency_s', 0)):.1f} ms")
+    colours = [POLICY_COLOURS.get(p, "#999999") for p in names]
+
+    def energy_latency():
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
+        e = [1e3 * pols[p]["mean_energy_j"] for p in names]
+        a1.bar(names, e, color=colours)
+        a1.set_ylabel("mean energy per sentence (mJ)")
+        for i, v in enumerate(e):
+            a1.annotate(f"{v:.2f}", (i, v), ha="center", va="bottom", fontsize=8)
+        x = range(len(names))
+        a2.bar([i - 0.2 for i in x], [1e3 * pols[p]["mean_latency_s"] for p in names], 0.4, color=colours,
+               label="mean")
+        a2.bar([i + 0.2 for i in x], [1e3 * pols[p]["p99_latency_s"] for p in names], 0.4, color=colours,
+               alpha=0.45, label="p99")
+        a2.axhline(1e3 * float(report.get("target_latency_s", 0)), color="k", ls="--", lw=1, label="target T")
+        a2.set_xticks(list(x), names)
+        a2.set_ylabel("latency per sentence (ms)")
+        a2.legend(fontsize=8, frameon=False)
+        fig.suptitle(title, fontsize=9)
+        fig.tight_layout()
+        return fig
+
+    def histogram():
+        fig, ax = plt.subplots(figsize=(7, 3.4))
+        width = 0.8 / len(names)
+        for k, p in enumerate(names):
+            h = pols[p]["exit_layer_histogram"]
+            ax.bar([i + 1 + (k - (len(names) - 1) / 2) * width for i in range(len(h))], h, width,
+                   color=POLICY_COLOURS.get(p, "#999999"), label=p)
+        ax.set_xlabel("exit layer")
+        ax.set_ylabel("sentences")
+        ax.legend(fontsize=8, frameon=False)
+        fig.suptitle(title, fontsize=9)
+        fig.tight_layout()
+        return fig
+
+    return [("energy-latency", energy_latency), ("exit-layers", histogram)]
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="plot_report.py",
@@ -370,7 +426,9 @@ def main(argv=None):
 
     try:
         report = load_report(args.report)
-        meta, targets, speedup = validate(report, args.report)
+        sentences = isinstance(report, dict) and "policies" in report
+        if not sentences:
+            meta, targets, speedup = validate(report, args.report)
     except BadReport as e:
         fail(str(e))
 
@@ -383,6 +441,14 @@ def main(argv=None):
 
     plt, FuncFormatter = setup_matplotlib()
     stem = os.path.splitext(os.path.basename(args.report))[0] or "report"
+    if sentences:
+        try:
+            figures = sentences_figures(plt, report, args.report)
+        except BadReport as e:
+            fail(str(e))
+        for suffix, make in figures:
+            save(make(), plt, args.out, stem, suffix, args.format)
+        return 0
     figures = [
         ("total", lambda: fig_total(plt, FuncFormatter, meta, targets, speedup, args.log)),
         ("by-category", lambda: fig_breakdown(plt, FuncFormatter, meta, targets, "by_category",
