@@ -13,21 +13,20 @@ BitmaskDecoder::BitmaskDecoder(sc_core::sc_module_name name, const EdgebertTileC
       mask_rows_used("mask_rows_used", 0),
       cfg_(cfg) {}
 
-DecodedOperand BitmaskDecoder::decode(int mask_base, int input_base, int num_vectors) {
-    const int lanes = cfg_.lanes, wbytes = cfg_.mask_word_bytes();
+DecodedOperand decode_bitmask(const Sram& input_sram, const Sram& mask_sram, int lanes, int mask_base, int input_base,
+                              int num_vectors) {
+    const int wbytes = lanes / 8;
     DecodedOperand out;
     out.codes.assign(static_cast<size_t>(num_vectors) * lanes, 0);
     out.zero_vector.assign(static_cast<size_t>(num_vectors), 0);
     std::vector<int> ptr(static_cast<size_t>(lanes), input_base);
     const int depth = input_sram.rows();
-    uint64_t zero = 0;
     for (int v = 0; v < num_vectors; ++v) {
         const uint8_t* w = mask_sram.row(mask_base + v);
         uint32_t mask = 0;
         for (int b = 0; b < wbytes; ++b) mask |= static_cast<uint32_t>(w[b]) << (8 * b);
         if (mask == 0) {
             out.zero_vector[v] = 1;
-            ++zero;
             continue;
         }
         uint8_t* dst = &out.codes[static_cast<size_t>(v) * lanes];
@@ -45,6 +44,14 @@ DecodedOperand BitmaskDecoder::decode(int mask_base, int input_base, int num_vec
     out.input_rows_used = used;
     mask_sram.count_reads(static_cast<uint64_t>(num_vectors));
     input_sram.count_reads(static_cast<uint64_t>(used));
+    return out;
+}
+
+DecodedOperand BitmaskDecoder::decode(int mask_base, int input_base, int num_vectors) {
+    DecodedOperand out = decode_bitmask(input_sram, mask_sram, cfg_.lanes, mask_base, input_base, num_vectors);
+    if (out.overrun) return out;
+    uint64_t zero = 0;
+    for (uint8_t z : out.zero_vector) zero += z;
     total_vectors_ += static_cast<uint64_t>(num_vectors);
     total_zero_vectors_ += zero;
     vectors_decoded.write(static_cast<uint32_t>(total_vectors_));

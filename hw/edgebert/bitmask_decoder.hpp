@@ -26,6 +26,10 @@ struct DecodedOperand {
     bool overrun = false;              // a bank pointer ran past the SRAM's last row
 };
 
+// The decode itself, on a pair of SRAMs (shared with the functional platform).
+DecodedOperand decode_bitmask(const Sram& input_sram, const Sram& mask_sram, int lanes, int mask_base, int input_base,
+                              int num_vectors);
+
 class BitmaskDecoder : public sc_core::sc_module {
 public:
     BitmaskDecoder(sc_core::sc_module_name name, const EdgebertTileConfig& cfg);

@@ -1,6 +1,7 @@
 #include "hw/soc/native_hal.hpp"
 
 #include <cstdlib>
+#include <memory>
 
 #include "common/error.hpp"
 #include "hw/mem/dram.hpp"
@@ -10,11 +11,11 @@ namespace edgebert::hw {
 
 namespace {
 
-NativeHost* g_host = nullptr;
+HalBackend* g_backend = nullptr;
 
-NativeHost& host() {
-    if (!g_host) throw Error("runtime HAL used outside a native host program");
-    return *g_host;
+HalBackend& backend() {
+    if (!g_backend) throw Error("runtime HAL used outside a host program (no backend installed)");
+    return *g_backend;
 }
 
 struct CostEntry {
@@ -42,8 +43,47 @@ CostEntry cost_entry(eb_cost_t kind) {
 
 }  // namespace
 
-NativeHalScope::NativeHalScope(NativeHost& h) : previous_(g_host) { g_host = &h; }
-NativeHalScope::~NativeHalScope() { g_host = previous_; }
+// The timed SoC's backend: every call becomes a transaction or a charge on the native host.
+class NativeBackend : public HalBackend {
+public:
+    explicit NativeBackend(NativeHost& h) : h_(h) {}
+    uint32_t read32(uint64_t a) override { return h_.read32(a); }
+    void write32(uint64_t a, uint32_t v) override { h_.write32(a, v); }
+    uint64_t read64(uint64_t a) override { return h_.read64(a); }
+    void write64(uint64_t a, uint64_t v) override { h_.write64(a, v); }
+    void wait_for_interrupt() override { h_.wait_for_interrupt(); }
+    uint64_t cycles() override { return h_.cycles(); }
+    void copy_to_dev(uint64_t dst, const void* src, size_t len) override { h_.write_block(dst, src, len); }
+    void copy_from_dev(void* dst, uint64_t src, size_t len) override { h_.read_block(src, dst, len); }
+    void charge(eb_cost_t kind, uint64_t units) override {
+        const auto e = cost_entry(kind);
+        h_.charge(e.entry, static_cast<double>(units), e.category);
+    }
+    void region(uint32_t layer, uint32_t module, const char* op) override { h_.set_region(layer, module, op ? op : ""); }
+    void wait_category(int c) override { h_.set_wait_category(static_cast<HostCategory>(c)); }
+    void category_override(int c) override { h_.set_category_override(c); }
+    void* map(uint64_t addr, size_t len) override {
+        auto* dram = h_.backdoor();
+        if (!dram) throw Error("runtime HAL: eb_hal_map without a DRAM backdoor");
+        auto* buf = static_cast<uint8_t*>(std::malloc(len ? len : 1));
+        if (!buf) throw Error("runtime HAL: out of memory mapping a tensor");
+        dram->read(addr, buf, len);
+        return buf;
+    }
+    void unmap(void* ptr, uint64_t addr, size_t len, int write_back) override {
+        if (write_back) h_.backdoor()->write(addr, ptr, len);
+        std::free(ptr);
+    }
+
+private:
+    NativeHost& h_;
+};
+
+HalScope::HalScope(HalBackend& b) : previous_(g_backend) { g_backend = &b; }
+HalScope::~HalScope() { g_backend = previous_; }
+
+NativeHalScope::NativeHalScope(NativeHost& h) : backend_(std::make_unique<NativeBackend>(h)), scope_(*backend_) {}
+NativeHalScope::~NativeHalScope() = default;
 
 eb_platform platform_of(const SocConfig& cfg) {
     eb_platform p{};
@@ -71,41 +111,23 @@ eb_platform platform_of(const SocConfig& cfg) {
 
 }  // namespace edgebert::hw
 
-using edgebert::hw::host;
+using edgebert::hw::backend;
 
 extern "C" {
 
-uint32_t eb_hal_read32(uint64_t addr) { return host().read32(addr); }
-void eb_hal_write32(uint64_t addr, uint32_t value) { host().write32(addr, value); }
-uint64_t eb_hal_read64(uint64_t addr) { return host().read64(addr); }
-void eb_hal_write64(uint64_t addr, uint64_t value) { host().write64(addr, value); }
-void eb_hal_wait_for_interrupt(void) { host().wait_for_interrupt(); }
-uint64_t eb_hal_cycles(void) { return host().cycles(); }
-void eb_hal_copy_to_dev(uint64_t dst, const void* src, size_t len) { host().write_block(dst, src, len); }
-void eb_hal_copy_from_dev(void* dst, uint64_t src, size_t len) { host().read_block(src, dst, len); }
-void eb_hal_charge(eb_cost_t kind, uint64_t units) {
-    const auto e = edgebert::hw::cost_entry(kind);
-    host().charge(e.entry, static_cast<double>(units), e.category);
-}
-
-void eb_hal_region(uint32_t layer, uint32_t module, const char* op) { host().set_region(layer, module, op ? op : ""); }
-void eb_hal_wait_category(int category) {
-    host().set_wait_category(static_cast<edgebert::hw::HostCategory>(category));
-}
-void eb_hal_category_override(int category) { host().set_category_override(category); }
-
-void* eb_hal_map(uint64_t addr, size_t len) {
-    auto* dram = host().backdoor();
-    if (!dram) throw edgebert::Error("runtime HAL: eb_hal_map without a DRAM backdoor");
-    auto* buf = static_cast<uint8_t*>(std::malloc(len ? len : 1));
-    if (!buf) throw edgebert::Error("runtime HAL: out of memory mapping a tensor");
-    dram->read(addr, buf, len);
-    return buf;
-}
-
-void eb_hal_unmap(void* ptr, uint64_t addr, size_t len, int write_back) {
-    if (write_back) host().backdoor()->write(addr, ptr, len);
-    std::free(ptr);
-}
+uint32_t eb_hal_read32(uint64_t addr) { return backend().read32(addr); }
+void eb_hal_write32(uint64_t addr, uint32_t value) { backend().write32(addr, value); }
+uint64_t eb_hal_read64(uint64_t addr) { return backend().read64(addr); }
+void eb_hal_write64(uint64_t addr, uint64_t value) { backend().write64(addr, value); }
+void eb_hal_wait_for_interrupt(void) { backend().wait_for_interrupt(); }
+uint64_t eb_hal_cycles(void) { return backend().cycles(); }
+void eb_hal_copy_to_dev(uint64_t dst, const void* src, size_t len) { backend().copy_to_dev(dst, src, len); }
+void eb_hal_copy_from_dev(void* dst, uint64_t src, size_t len) { backend().copy_from_dev(dst, src, len); }
+void eb_hal_charge(eb_cost_t kind, uint64_t units) { backend().charge(kind, units); }
+void eb_hal_region(uint32_t layer, uint32_t module, const char* op) { backend().region(layer, module, op); }
+void eb_hal_wait_category(int category) { backend().wait_category(category); }
+void eb_hal_category_override(int category) { backend().category_override(category); }
+void* eb_hal_map(uint64_t addr, size_t len) { return backend().map(addr, len); }
+void eb_hal_unmap(void* ptr, uint64_t addr, size_t len, int write_back) { backend().unmap(ptr, addr, len, write_back); }
 
 }  // extern "C"

@@ -4,7 +4,10 @@
 // single-threaded, as on the silicon's single core).
 #pragma once
 
+#include <memory>
+
 #include "eb_platform.h"
+#include "hw/soc/hal_backend.hpp"
 #include "hw/soc/native_host.hpp"
 #include "hw/soc/soc_config.hpp"
 
@@ -18,7 +21,8 @@ public:
     NativeHalScope& operator=(const NativeHalScope&) = delete;
 
 private:
-    NativeHost* previous_;
+    std::unique_ptr<HalBackend> backend_;
+    HalScope scope_;
 };
 
 // The runtime's view of the SoC, from the same config that built it.

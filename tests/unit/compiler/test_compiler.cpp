@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "compiler/lower/lowering.hpp"
 #include "hw/formats/pruning.hpp"
+#include "sim/functional/functional_platform.hpp"
 #include "sim/run/soc_runner.hpp"
 
 using namespace edgebert;
@@ -161,4 +162,28 @@ TEST(Compiler, ProgramFileRoundTripsAndListsRegions) {
     corrupt = bytes;
     corrupt.pop_back();
     EXPECT_THROW(compiler::Program::parse(corrupt, "prog.bin"), FileFormatError);
+}
+
+TEST(Compiler, EveryTargetEqualsTheFunctionalModelOfTheSameProgram) {
+    // The same program on the timed SoC and on the tiles' functional models:
+    // bit-identical hidden states, logits and entropies.
+    const auto s = tiny(32, 2);
+    for (auto t : {compiler::Target::Edgebert, compiler::Target::Systolic, compiler::Target::Cpu}) {
+        for (auto mode : {compiler::Mode::Optimized, compiler::Mode::Thesis}) {
+            compiler::CompileOptions o;
+            o.target = t;
+            o.layers = 2;
+            o.mode = mode;
+            o.offramps = true;
+            const auto m = compiler::compile_model(s.cfg, s.w, s.in, s.soc, o, s.act_max);
+            const auto timed = sim::run_on_soc(s.soc, m, compiler::target_name(t));
+            sim::FunctionalPlatform fp(s.soc);
+            const auto fn = fp.run(m);
+            EXPECT_EQ(timed.hidden, fn.hidden) << compiler::target_name(t) << " " << compiler::mode_name(mode);
+            EXPECT_EQ(timed.logits, fn.logits) << compiler::target_name(t);
+            EXPECT_EQ(timed.entropies, fn.entropies) << compiler::target_name(t);
+            if (t == compiler::Target::Edgebert) EXPECT_EQ(timed.edgebert_commands, fn.edgebert_commands);
+            if (t == compiler::Target::Systolic) EXPECT_EQ(timed.systolic_calls, fn.systolic_calls);
+        }
+    }
 }
