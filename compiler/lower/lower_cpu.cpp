@@ -12,12 +12,6 @@ namespace edgebert::compiler {
 
 namespace {
 
-uint64_t float_bits(float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return u;
-}
-
 class CpuLowerer : public Lowerer {
 public:
     using Lowerer::Lowerer;

@@ -18,12 +18,6 @@ namespace edgebert::compiler {
 
 namespace {
 
-uint64_t float_bits(float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return u;
-}
-
 class SystolicLowerer : public Lowerer {
 public:
     using Lowerer::Lowerer;

@@ -15,13 +15,13 @@ eb_target to_eb(Target t) {
     return t == Target::Edgebert ? EB_TARGET_EDGEBERT : t == Target::Systolic ? EB_TARGET_SYSTOLIC : EB_TARGET_CPU;
 }
 
+}  // namespace
+
 uint64_t float_bits(float f) {
     uint32_t u;
     std::memcpy(&u, &f, 4);
     return u;
 }
-
-}  // namespace
 
 const char* target_name(Target t) {
     return t == Target::Edgebert ? "edgebert" : t == Target::Systolic ? "systolic" : "cpu";
@@ -56,19 +56,23 @@ uint64_t Lowerer::alloc(uint64_t bytes, uint64_t align) {
     return a;
 }
 
-uint32_t Lowerer::f32(const std::string& name, int rows, int cols, const float* data) {
+uint32_t Lowerer::dense(const std::string& name, eb_format format, int rows, int cols, float scale, const void* data) {
+    const size_t esz = format == EB_FMT_I8 ? 1 : 4;
     eb_tensor t{};
-    t.format = EB_FMT_F32;
+    t.format = format;
     t.rows = static_cast<uint32_t>(rows);
     t.cols = t.ld = static_cast<uint32_t>(cols);
-    t.addr = alloc(uint64_t(rows) * cols * 4);
-    t.scale = 1.0f;
+    t.scale = scale;
+    t.addr = alloc(uint64_t(rows) * cols * esz);
     if (data) {
-        std::vector<uint8_t> bytes(size_t(rows) * cols * 4);
-        std::memcpy(bytes.data(), data, bytes.size());
-        b_.image(t.addr, std::move(bytes));
+        const auto* p = static_cast<const uint8_t*>(data);
+        b_.image(t.addr, std::vector<uint8_t>(p, p + size_t(rows) * cols * esz));
     }
     return b_.tensor(name, t);
+}
+
+uint32_t Lowerer::f32(const std::string& name, int rows, int cols, const float* data) {
+    return dense(name, EB_FMT_F32, rows, cols, 1.0f, data);
 }
 
 uint32_t Lowerer::view(uint32_t id, int r0, int c0, int rows, int cols, const std::string& name) {
@@ -81,30 +85,11 @@ uint32_t Lowerer::view(uint32_t id, int r0, int c0, int rows, int cols, const st
 }
 
 uint32_t Lowerer::i32_tensor(const std::string& name, int rows, int cols, float scale, const int32_t* data) {
-    eb_tensor t{};
-    t.format = EB_FMT_I32;
-    t.rows = static_cast<uint32_t>(rows);
-    t.cols = t.ld = static_cast<uint32_t>(cols);
-    t.scale = scale;
-    t.addr = alloc(uint64_t(rows) * cols * 4);
-    if (data) {
-        std::vector<uint8_t> bytes(size_t(rows) * cols * 4);
-        std::memcpy(bytes.data(), data, bytes.size());
-        b_.image(t.addr, std::move(bytes));
-    }
-    return b_.tensor(name, t);
+    return dense(name, EB_FMT_I32, rows, cols, scale, data);
 }
 
 uint32_t Lowerer::i8_tensor(const std::string& name, int rows, int cols, float scale, const int8_t* data) {
-    eb_tensor t{};
-    t.format = EB_FMT_I8;
-    t.rows = static_cast<uint32_t>(rows);
-    t.cols = t.ld = static_cast<uint32_t>(cols);
-    t.scale = scale;
-    t.addr = alloc(uint64_t(rows) * cols);
-    if (data) b_.image(t.addr, std::vector<uint8_t>(reinterpret_cast<const uint8_t*>(data),
-                                                    reinterpret_cast<const uint8_t*>(data) + size_t(rows) * cols));
-    return b_.tensor(name, t);
+    return dense(name, EB_FMT_I8, rows, cols, scale, data);
 }
 
 uint32_t Lowerer::weight_f32(const std::string& name, const model::Tensor& t) {

@@ -12,6 +12,9 @@
 
 namespace edgebert::compiler {
 
+// The bits of a float, as host-kernel arguments carry scalars.
+uint64_t float_bits(float f);
+
 class Lowerer {
 public:
     Lowerer(const model::AlbertConfig& cfg, const model::AlbertWeights& w, const model::ModelInput& in,
@@ -39,6 +42,7 @@ protected:
 
     // ---- helpers ---------------------------------------------------------
     uint64_t alloc(uint64_t bytes, uint64_t align = 4096);
+    uint32_t dense(const std::string& name, eb_format format, int rows, int cols, float scale, const void* data);
     uint32_t f32(const std::string& name, int rows, int cols, const float* data = nullptr);
     uint32_t view(uint32_t id, int r0, int c0, int rows, int cols, const std::string& name);
     uint32_t i32_tensor(const std::string& name, int rows, int cols, float scale, const int32_t* data = nullptr);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "common/error.hpp"
+#include "hw/formats/pruning.hpp"
 #include "embedded_configs.hpp"
 
 namespace edgebert::cli {
@@ -51,6 +52,29 @@ LoadedWeights load_weights(const model::AlbertConfig& c, const std::string& path
             path_or_empty, lw.weights.synthesized.size(), lw.weights.synthesized.front());
     }
     return lw;
+}
+
+PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& weights_path, uint64_t seed,
+                            int seq_len, int layers, double prune) {
+    if (layers < 1 || layers > cfg.num_hidden_layers)
+        throw Error(fmt::format("--layers {} is out of range [1, {}] for model '{}'", layers, cfg.num_hidden_layers,
+                                cfg.name));
+    if (seq_len < 1 || seq_len > cfg.max_position_embeddings)
+        throw Error(fmt::format("--seq-len {} is out of range [1, {}] for model '{}' (max_position_embeddings)",
+                                seq_len, cfg.max_position_embeddings, cfg.name));
+    if (!(prune >= 0 && prune < 1)) throw Error(fmt::format("--prune {} is out of range [0, 1)", prune));
+    PreparedModel p{load_weights(cfg, weights_path, seed), model::synthetic_input(cfg, seq_len, seed), {}, {}};
+    // EdgeBERT magnitude-prunes the encoder's matrices before quantizing them.
+    if (prune > 0)
+        for (auto& group : p.weights.weights.groups)
+            for (auto& L : group)
+                for (model::Linear* lin : {&L.query, &L.key, &L.value, &L.attn_dense, &L.ffn, &L.ffn_output})
+                    num::prune_magnitude(lin->weight.data.data(), lin->weight.size(), prune);
+    model::ReferenceOptions ro;
+    ro.layers = layers;
+    ro.act_max = &p.act_max;
+    p.reference = model::run_reference(cfg, p.weights.weights, p.input, ro);
+    return p;
 }
 
 }  // namespace edgebert::cli

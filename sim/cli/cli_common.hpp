@@ -4,11 +4,13 @@
 #include <boost/program_options.hpp>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "compiler/model/albert_config.hpp"
 #include "compiler/model/albert_weights.hpp"
+#include "compiler/model/reference.hpp"
 #include "hw/soc/soc_config.hpp"
 
 namespace edgebert::cli {
@@ -42,5 +44,17 @@ struct LoadedWeights {
 // From --weights if given, else the synthetic weights of `seed`.
 LoadedWeights load_weights(const model::AlbertConfig& c, const std::string& path_or_empty,
                            uint64_t seed);
+
+// A model ready to compile: weights (pruned), the input, and the FP32
+// reference run that calibrates every activation format.
+struct PreparedModel {
+    LoadedWeights weights;
+    model::ModelInput input;
+    std::map<std::string, float> act_max;
+    model::ReferenceResult reference;
+};
+// Validates --seq-len / --layers / --prune against the model (errors name the option and range).
+PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& weights_path, uint64_t seed,
+                            int seq_len, int layers, double prune);
 
 }  // namespace edgebert::cli

@@ -29,6 +29,7 @@ int cmd_compile(const std::vector<std::string>& args) {
     std::string soc_path, model_path, weights_path, out, target = "edgebert", mode = "optimized";
     int seq_len = 128, layers = 1;
     uint64_t seed = 1;
+    double prune = 0.5;
     bool listing = false;
     desc.add_options()
         ("soc", po::value(&soc_path), "SoC config (default: embedded configs/soc/default.json)")
@@ -37,6 +38,7 @@ int cmd_compile(const std::vector<std::string>& args) {
         ("seed", po::value(&seed)->default_value(1), "seed of the synthetic weights and tokens")
         ("seq-len", po::value(&seq_len)->default_value(128), "tokens")
         ("layers", po::value(&layers)->default_value(1), "encoder layers")
+        ("prune", po::value(&prune)->default_value(0.5), "magnitude sparsity of the encoder weights, [0, 1)")
         ("target", po::value(&target)->default_value(target), "edgebert | systolic | cpu")
         ("mode", po::value(&mode)->default_value(mode), "optimized | thesis")
         ("out", po::value(&out), "write the program to FILE and its DRAM image to FILE.img")
@@ -47,21 +49,12 @@ int cmd_compile(const std::vector<std::string>& args) {
 
     const auto soc = load_soc(soc_path);
     const auto cfg = load_model_config(model_path);
-    if (seq_len < 1 || seq_len > cfg.max_position_embeddings)
-        throw Error(fmt::format("--seq-len {} is out of range [1, {}] for model '{}'", seq_len,
-                                cfg.max_position_embeddings, cfg.name));
-    const auto lw = load_weights(cfg, weights_path, seed);
-    const auto input = model::synthetic_input(cfg, seq_len, seed);
-    std::map<std::string, float> act_max;
-    model::ReferenceOptions ro;
-    ro.layers = std::min(std::max(layers, 1), cfg.num_hidden_layers);
-    ro.act_max = &act_max;
-    model::run_reference(cfg, lw.weights, input, ro);
+    const PreparedModel pm = prepare_model(cfg, weights_path, seed, seq_len, layers, prune);
     compiler::CompileOptions o;
     o.target = compiler::parse_target(target);
     o.mode = compiler::parse_mode(mode);
     o.layers = layers;
-    const auto m = compiler::compile_model(cfg, lw.weights, input, soc, o, act_max);
+    const auto m = compiler::compile_model(cfg, pm.weights.weights, pm.input, soc, o, pm.act_max);
     if (listing) std::cout << m.program.listing();
     if (!out.empty()) {
         const auto bytes = m.program.serialize();

@@ -34,15 +34,6 @@ std::vector<std::string> split(const std::string& s) {
     return out;
 }
 
-// Magnitude-prunes the encoder's weight matrices (EdgeBERT prunes before quantizing).
-void prune_encoder(model::AlbertWeights& w, double sparsity) {
-    if (sparsity <= 0) return;
-    for (auto& group : w.groups)
-        for (auto& L : group)
-            for (model::Linear* lin : {&L.query, &L.key, &L.value, &L.attn_dense, &L.ffn, &L.ffn_output})
-                num::prune_magnitude(lin->weight.data.data(), lin->weight.size(), sparsity);
-}
-
 boost::json::object target_json(const sim::RunResult& r) {
     std::array<uint64_t, hw::kHostCategories> by_cat{};
     std::array<uint64_t, EB_MOD_COUNT> by_mod{};
@@ -137,12 +128,6 @@ int cmd_run(const std::vector<std::string>& args) {
 
     const auto soc = load_soc(soc_path);
     const auto cfg = load_model_config(model_path);
-    if (layers < 1 || layers > cfg.num_hidden_layers)
-        throw Error(fmt::format("--layers {} is out of range [1, {}] for model '{}'", layers, cfg.num_hidden_layers, cfg.name));
-    if (seq_len < 1 || seq_len > cfg.max_position_embeddings)
-        throw Error(fmt::format("--seq-len {} is out of range [1, {}] for model '{}' (max_position_embeddings)", seq_len,
-                                cfg.max_position_embeddings, cfg.name));
-    if (!(prune >= 0 && prune < 1)) throw Error(fmt::format("--prune {} is out of range [0, 1)", prune));
     uint64_t window_from = 0, window_to = UINT64_MAX;
     if (!window.empty()) {
         const auto colon = window.find(':');
@@ -166,14 +151,11 @@ int cmd_run(const std::vector<std::string>& args) {
     const compiler::Mode cmode = compiler::parse_mode(mode);
 
     const auto wall0 = std::chrono::steady_clock::now();
-    auto lw = load_weights(cfg, weights_path, seed);
-    prune_encoder(lw.weights, prune);
-    const auto input = model::synthetic_input(cfg, seq_len, seed);
-    std::map<std::string, float> act_max;
-    model::ReferenceOptions ropt;
-    ropt.layers = layers;
-    ropt.act_max = &act_max;
-    const auto ref = model::run_reference(cfg, lw.weights, input, ropt);
+    const PreparedModel pm = prepare_model(cfg, weights_path, seed, seq_len, layers, prune);
+    const auto& lw = pm.weights;
+    const auto& input = pm.input;
+    const auto& act_max = pm.act_max;
+    const auto& ref = pm.reference;
 
     boost::json::object report, tj;
     report["model"] = cfg.name;

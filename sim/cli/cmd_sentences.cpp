@@ -90,13 +90,7 @@ int cmd_sentences(const std::vector<std::string>& args) {
 
     // One layer + off-ramp, simulated at every DVFS level.
     const auto t0 = std::chrono::steady_clock::now();
-    auto lw = load_weights(cfg, "", seed);
-    const auto input = model::synthetic_input(cfg, seq_len, seed);
-    std::map<std::string, float> act_max;
-    model::ReferenceOptions ro;
-    ro.layers = 1;
-    ro.act_max = &act_max;
-    model::run_reference(cfg, lw.weights, input, ro);
+    const PreparedModel pm = prepare_model(cfg, "", seed, seq_len, 1, 0.5);
     compiler::CompileOptions co;
     co.target = compiler::Target::Edgebert;
     co.layers = 1;
@@ -107,7 +101,7 @@ int cmd_sentences(const std::vector<std::string>& args) {
         hw::SocConfig s = soc;
         s.edgebert.ldo.initial_v = std::clamp(energy.vf_v[size_t(i)], s.edgebert.ldo.v_min, s.edgebert.ldo.v_max);
         s.edgebert.adpll.initial_mhz = std::clamp(energy.vf_mhz[size_t(i)], s.edgebert.adpll.f_min_mhz, s.edgebert.adpll.f_max_mhz);
-        const auto m = compiler::compile_model(cfg, lw.weights, input, s, co, act_max);
+        const auto m = compiler::compile_model(cfg, pm.weights.weights, pm.input, s, co, pm.act_max);
         const auto r = sim::run_on_soc(s, m, "edgebert");
         sim::LayerCost c;
         c.v = s.edgebert.ldo.initial_v;
