@@ -143,6 +143,12 @@ public:
     // bus utilisation (busy cycles over elapsed cycles at sc_time_stamp()).
     boost::json::object stats_json() const;
     uint64_t pages_allocated() const { return storage_.pages_allocated(); }
+    // Direct access for a core's hot path (DMI): the 4 KiB page holding `addr`
+    // (allocated on first use), or nullptr outside the window.
+    uint8_t* dmi_page(uint64_t addr) {
+        if (addr < cfg_.base || addr - cfg_.base >= cfg_.size) return nullptr;
+        return storage_.page_for_write((addr - cfg_.base) / kPageBytes);
+    }
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

@@ -33,9 +33,12 @@ public:
     uint64_t bytes_allocated() const { return pages_allocated() * kPageBytes; }
     void clear() { pages_.clear(); }
 
+    // A page's bytes (allocated zeroed on first use): direct access for a core's DMI.
+    // Pages never move once allocated, so the pointer stays valid.
+    uint8_t* page_for_write(uint64_t page);
+
 private:
     const uint8_t* find_page(uint64_t page) const;
-    uint8_t* page_for_write(uint64_t page);
 
     std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;  // page index -> kPageBytes bytes
 };

@@ -1,0 +1,36 @@
+// Build-time generator of the firmware's platform header (fw_platform.h) from
+// a SoC config, so the firmware and the hardware read the same parameters.
+#include <fmt/format.h>
+
+#include <systemc>
+
+#include <fstream>
+#include <iostream>
+
+#include "hw/soc/native_hal.hpp"
+#include "hw/soc/soc_config.hpp"
+
+// The SoC library links SystemC, whose main() calls sc_main.
+int sc_main(int argc, char** argv) {
+    if (argc != 3) {
+        std::cerr << "usage: gen_fw_platform <soc.json> <output.h>\n";
+        return 2;
+    }
+    try {
+        const auto soc = edgebert::hw::load_soc_config(argv[1]);
+        const eb_platform p = edgebert::hw::platform_of(soc);
+        std::ofstream out(argv[2], std::ios::trunc);
+        out << fmt::format(
+            "/* Generated from {} by gen_fw_platform: do not edit. */\n#ifndef FW_PLATFORM_H\n#define FW_PLATFORM_H\n\n"
+            "#define FW_UART_BASE 0x{:x}ull\n#define FW_DRAM_RESERVED 0x1000000ull\n"
+            "#define FW_PLATFORM_INIT {{0x{:x}ull, 0x{:x}ull, 0x{:x}ull, 0x{:x}ull, {}u, {}u, {}u, {}u, {}u, {}u, {}u, {}, "
+            "0x{:x}ull, {}u, {}u}}\n\n#endif\n",
+            argv[1], soc.map.uart_base, p.dram_base, p.dram_size, p.plic_base, p.edgebert_base, p.edgebert_irq, p.lanes,
+            p.input_sram_depth, p.mask_sram_depth, p.aux_sram_depth, p.max_n, p.max_m, p.bias_min, p.systolic_base,
+            p.systolic_irq, p.systolic_size);
+        return out ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::cerr << "gen_fw_platform: " << e.what() << "\n";
+        return 1;
+    }
+}
