@@ -45,7 +45,7 @@ Mode parse_mode(const std::string& s) {
 Lowerer::Lowerer(const model::AlbertConfig& cfg, const model::AlbertWeights& w, const model::ModelInput& in,
                  const hw::SocConfig& soc, const CompileOptions& opt, const std::map<std::string, float>& act_max)
     : cfg_(cfg), w_(w), in_(in), soc_(soc), opt_(opt), act_max_(act_max), b_(to_eb(opt.target)),
-      next_addr_(soc.dram.base), seq_(in.seq_len()) {}
+      next_addr_(soc.dram.base + kFirmwareReserved), seq_(in.seq_len()) {}
 
 uint64_t Lowerer::alloc(uint64_t bytes, uint64_t align) {
     const uint64_t a = (next_addr_ + align - 1) / align * align;

@@ -29,6 +29,12 @@ Target parse_target(const std::string& s);  // throws Error listing the allowed 
 const char* mode_name(Mode m);
 Mode parse_mode(const std::string& s);
 
+// The bottom of DRAM belongs to the firmware (16 MiB: code, data, stack; see
+// firmware/common/link.ld) and to the program loader (16 MiB: descriptor and the
+// program itself); the compiler places tensors above it.
+constexpr uint64_t kFirmwareReserved = 32ull << 20;
+constexpr uint64_t kProgramArea = 16ull << 20;  // offset of the loader's descriptor
+
 struct CompileOptions {
     Target target = Target::Edgebert;
     Mode mode = Mode::Optimized;

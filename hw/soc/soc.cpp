@@ -35,7 +35,7 @@ TimerConfig timer_of(const SocConfig& c) {
 
 }  // namespace
 
-Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg)
+Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, bool with_iss)
     : sc_module(name),
       cfg_((cfg.validate(cfg.name), cfg)),
       noc("noc", cfg_.noc),
@@ -61,6 +61,12 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg)
         systolic_.push_back(std::make_unique<SystolicTile>(t->name.c_str(), cfg_.systolic));
         noc.add_initiator(t->x, t->y, NocPlane::Dma, t->name + ".dma");
         systolic_.back()->axi_master.bind(noc.in);
+    }
+
+    if (with_iss) {
+        iss_host_ = std::make_unique<IssHost>("iss", cfg_, dram);
+        noc.add_initiator(cpu.x, cpu.y, NocPlane::Mmio, "iss");
+        iss_host_->data.bind(noc.in);
     }
 
     // Targets: DRAM in the memory tile, register windows, the io tile's
@@ -97,6 +103,7 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg)
     }
     host.connect_interrupt(plic.ext_irq);
     host.attach_backdoor(&dram);
+    if (iss_host_) iss_host_->connect_interrupt(plic.ext_irq);
 }
 
 void Soc::run(const std::function<void(NativeHost&)>& program) {
@@ -115,6 +122,14 @@ void Soc::run(const std::function<void(NativeHost&)>& program) {
     sc_core::sc_start();
     if (failure) std::rethrow_exception(failure);
     if (!finished) throw Error("SoC run: the host program stalled (waiting for an interrupt that never came?)");
+}
+
+IssRunResult Soc::run_firmware(const std::string& elf, uint64_t max_cycles) {
+    if (!iss_host_) throw Error("SoC built without the RISC-V core (with_iss = false)");
+    iss_host_->load(elf);
+    IssRunResult r;
+    run([&](NativeHost&) { r = iss_host_->run(max_cycles); });
+    return r;
 }
 
 void Soc::trace(sc_core::sc_trace_file* tf) const {

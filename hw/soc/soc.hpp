@@ -15,6 +15,7 @@
 #include "hw/mem/dram.hpp"
 #include "hw/noc/mesh_noc.hpp"
 #include "hw/soc/irq_link.hpp"
+#include "hw/soc/iss_host.hpp"
 #include "hw/soc/native_host.hpp"
 #include "hw/soc/plic.hpp"
 #include "hw/soc/soc_config.hpp"
@@ -27,7 +28,8 @@ namespace edgebert::hw {
 
 class Soc : public sc_core::sc_module {
 public:
-    Soc(sc_core::sc_module_name name, const SocConfig& cfg);
+    // with_iss: the cpu tile also gets the RISC-V core (run_firmware), beside the native host.
+    Soc(sc_core::sc_module_name name, const SocConfig& cfg, bool with_iss = false);
 
     const SocConfig& config() const { return cfg_; }
 
@@ -39,6 +41,10 @@ public:
     SystolicTile& systolic(size_t i = 0) { return *systolic_.at(i); }
     const TileSpec& edgebert_spec(size_t i = 0) const { return *cfg_.tiles_of(TileKind::Edgebert).at(i); }
     const TileSpec& systolic_spec(size_t i = 0) const { return *cfg_.tiles_of(TileKind::Systolic).at(i); }
+
+    // Loads an ELF and runs it on the RISC-V core until it exits or max_cycles pass.
+    IssRunResult run_firmware(const std::string& elf, uint64_t max_cycles);
+    IssHost& iss() { return *iss_host_; }
 
     // Adds the SoC's signals (every tile, the PLIC output, interrupt links) to a VCD.
     void trace(sc_core::sc_trace_file* tf) const;
@@ -59,6 +65,7 @@ private:
     std::vector<std::unique_ptr<SystolicTile>> systolic_;
     std::vector<std::unique_ptr<WindowAdapter>> adapters_;
     std::vector<std::unique_ptr<IrqLink>> irq_links_;
+    std::unique_ptr<IssHost> iss_host_;
 };
 
 }  // namespace edgebert::hw

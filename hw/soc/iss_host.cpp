@@ -1,0 +1,180 @@
+#include "hw/soc/iss_host.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "common/error.hpp"
+#include "hw/mem/dram.hpp"
+
+namespace edgebert::hw {
+
+namespace {
+constexpr uint64_t kQuantum = 20000;       // instructions between synchronisations
+constexpr uint64_t kMarkerOffset = 0x10;   // accounting marker register, beside the UART
+}  // namespace
+
+class IssHost::Bus : public iss::IssBus {
+public:
+    explicit Bus(IssHost& h) : h_(h) {}
+
+    bool load(uint64_t addr, int size, uint64_t& v) override {
+        if (uint8_t* p = dram(addr, size)) {
+            v = 0;
+            std::memcpy(&v, p, static_cast<size_t>(size));
+            return true;
+        }
+        return mmio(tlm::TLM_READ_COMMAND, addr, size, v);
+    }
+    bool store(uint64_t addr, int size, uint64_t v) override {
+        if (uint8_t* p = dram(addr, size)) {
+            std::memcpy(p, &v, static_cast<size_t>(size));
+            return true;
+        }
+        if (addr == h_.cfg_.map.uart_base + kMarkerOffset) {
+            h_.marker(static_cast<uint32_t>(v));
+            return true;
+        }
+        return mmio(tlm::TLM_WRITE_COMMAND, addr, size, v);
+    }
+    uint8_t* dmi(uint64_t addr, size_t& len) override {
+        uint8_t* page = h_.dram_.dmi_page(addr & ~uint64_t{Dram::kPageBytes - 1});
+        if (!page) {
+            len = 0;
+            return nullptr;
+        }
+        const uint64_t off = addr & (Dram::kPageBytes - 1);
+        len = Dram::kPageBytes - off;
+        return page + off;
+    }
+    uint64_t mtime() override { return h_.iss_ ? h_.iss_->cycles() : 0; }
+
+private:
+    uint8_t* dram(uint64_t addr, int size) {
+        size_t len = 0;
+        uint8_t* p = dmi(addr, len);
+        return p && len >= static_cast<size_t>(size) ? p : nullptr;
+    }
+
+    bool mmio(tlm::tlm_command cmd, uint64_t addr, int size, uint64_t& v) {
+        // Bring SystemC time up to the core's before the access leaves it.
+        h_.account_until_now();
+        h_.sync();
+        tlm::tlm_generic_payload t;
+        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+        t.set_command(cmd);
+        t.set_address(addr);
+        t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+        t.set_data_length(static_cast<unsigned>(size));
+        t.set_streaming_width(static_cast<unsigned>(size));
+        t.set_byte_enable_ptr(nullptr);
+        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        h_.data->b_transport(t, delay);
+        sc_core::wait(delay);
+        // The core adds the stall to mcycle after the access; SystemC time and
+        // the accounting already cover it.
+        const uint64_t stall = static_cast<uint64_t>(delay / h_.period_ + 0.5);
+        stall_cycles += stall;
+        h_.synced_ += stall;
+        h_.accounts_[h_.region_][static_cast<size_t>(HostCategory::Register)] += stall;
+        h_.accounted_ += stall;
+        return !t.is_response_error();
+    }
+
+    IssHost& h_;
+};
+
+IssHost::IssHost(sc_core::sc_module_name name, const SocConfig& cfg, Dram& dram)
+    : sc_module(name), data("data"), cfg_(cfg), dram_(dram),
+      period_(sc_core::sc_time(1e6 / cfg.cpu_clock_mhz, sc_core::SC_PS)), bus_(std::make_unique<Bus>(*this)) {
+    iss::IssConfig ic;
+    ic.reset_pc = cfg.dram.base;
+    iss_ = std::make_unique<iss::Iss>(*bus_, ic);
+}
+
+IssHost::~IssHost() = default;
+
+iss::ElfImage IssHost::load(const std::string& path) {
+    auto image = iss::load_elf(path, [&](uint64_t addr, const uint8_t* bytes, uint64_t filesz, uint64_t memsz) {
+        if (addr < cfg_.dram.base || addr + memsz > cfg_.dram.base + cfg_.dram.size)
+            throw FileFormatError(fmt::format("{}: segment [0x{:x}, 0x{:x}) lies outside DRAM [0x{:x}, 0x{:x})", path,
+                                              addr, addr + memsz, cfg_.dram.base, cfg_.dram.base + cfg_.dram.size));
+        dram_.write(addr, bytes, filesz);
+        if (memsz > filesz) {
+            std::vector<uint8_t> zeros(memsz - filesz, 0);
+            dram_.write(addr + filesz, zeros.data(), zeros.size());
+        }
+    });
+    iss_->reset(image.entry);
+    iss_->set_tohost(image.tohost);
+    iss_->set_fromhost(image.fromhost);
+    iss_->flush_code_cache();
+    return image;
+}
+
+void IssHost::sync() {
+    const uint64_t now = iss_->cycles();
+    if (now > synced_) {
+        sc_core::wait(period_ * static_cast<double>(now - synced_));
+        synced_ = now;
+    }
+}
+
+void IssHost::account_until_now() {
+    // Instruction time: CPU work, or the runtime's override (e.g. a re-layout as "transpose").
+    const uint64_t now = iss_->cycles();
+    if (now <= accounted_) return;
+    const HostCategory c = override_ >= 0 ? static_cast<HostCategory>(override_) : HostCategory::CpuCompute;
+    accounts_[region_][static_cast<size_t>(c)] += now - accounted_;
+    accounted_ = now;
+}
+
+void IssHost::marker(uint32_t v) {
+    account_until_now();  // the instructions up to here belong to the old context
+    switch (v & 0xFF) {
+        case 1: region_ = RegionKey{v >> 16, (v >> 8) & 0xFF, ""}; break;
+        case 2: wait_category_ = static_cast<HostCategory>((v >> 8) & 0xFF); break;
+        case 3: override_ = static_cast<int>((v >> 8) & 0xFF) - 1; break;
+        default: break;
+    }
+}
+
+IssRunResult IssHost::run(uint64_t max_cycles) {
+    if (!ext_irq_) throw Error("ISS host: no interrupt controller connected");
+    IssRunResult r;
+    for (;;) {
+        if (iss_->cycles() >= max_cycles) {
+            r.stop = "cycle limit";
+            break;
+        }
+        iss_->set_external_interrupt(ext_irq_->read());
+        iss_->run(kQuantum);
+        account_until_now();
+        sync();
+        const auto stop = iss_->stop_reason();
+        if (stop == iss::StopReason::Exit) {
+            r.stop = "exit";
+            break;
+        }
+        if (stop == iss::StopReason::TrapLoop) {
+            r.stop = "trap loop";
+            break;
+        }
+        if (stop == iss::StopReason::Wfi) {
+            const auto t0 = sc_core::sc_time_stamp();
+            if (!ext_irq_->read()) sc_core::wait(ext_irq_->posedge_event());
+            const uint64_t slept = static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / period_ + 0.5);
+            iss_->add_cycles(slept);
+            synced_ += slept;
+            accounts_[region_][static_cast<size_t>(wait_category_)] += slept;
+            accounted_ += slept;
+        }
+    }
+    r.exited = iss_->exited();
+    r.exit_code = r.exited ? static_cast<int>(iss_->exit_code()) : -1;
+    r.instructions = iss_->instret();
+    r.cycles = iss_->cycles();
+    return r;
+}
+
+}  // namespace edgebert::hw

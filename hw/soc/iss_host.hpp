@@ -1,0 +1,75 @@
+// The cpu tile with a RISC-V core: the instruction-set simulator (hw/iss)
+// running bare-metal firmware inside the SoC. Loads and stores to the tiles'
+// registers, the PLIC and the UART are TLM transactions through the NoC's
+// MMIO plane; DRAM is reached through a direct pointer (DMI), i.e. as an ideal
+// L1 whose hits cost what the core's timing table says (no miss model). The
+// core runs ahead of SystemC time by at most one quantum and synchronises at
+// every MMIO access, at wfi and at the end of each quantum.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "hw/edgebert/trace_signal.hpp"
+#include "hw/iss/elf_loader.hpp"
+#include "hw/iss/iss.hpp"
+#include "hw/soc/native_host.hpp"
+#include "hw/soc/soc_config.hpp"
+
+namespace edgebert::hw {
+
+class Dram;
+
+struct IssRunResult {
+    bool exited = false;
+    int exit_code = -1;
+    std::string stop;            // "exit", "cycle limit", "trap loop"
+    uint64_t instructions = 0;
+    uint64_t cycles = 0;         // mcycle at the end
+};
+
+class IssHost : public sc_core::sc_module {
+public:
+    IssHost(sc_core::sc_module_name name, const SocConfig& cfg, Dram& dram);
+    ~IssHost() override;
+
+    tlm_utils::simple_initiator_socket<IssHost> data;  // to the NoC (MMIO plane)
+    void connect_interrupt(TraceSignal<bool>& ext_irq) { ext_irq_ = &ext_irq; }
+
+    // Loads an ELF into DRAM (through the backdoor, before the run).
+    iss::ElfImage load(const std::string& path);
+    // Runs the loaded program from the calling SC_THREAD.
+    IssRunResult run(uint64_t max_cycles);
+
+    // Accounting of the firmware's time by region and category, from the
+    // runtime's marker writes (firmware/common/hal_riscv.c).
+    const std::map<RegionKey, CategoryCycles>& accounts() const { return accounts_; }
+    const iss::Iss& core() const { return *iss_; }
+    sc_core::sc_time period() const { return period_; }
+
+private:
+    class Bus;
+    void sync();
+    void account_until_now();
+    void marker(uint32_t v);
+
+    const SocConfig& cfg_;
+    Dram& dram_;
+    sc_core::sc_time period_;
+    std::unique_ptr<Bus> bus_;
+    std::unique_ptr<iss::Iss> iss_;
+    TraceSignal<bool>* ext_irq_ = nullptr;
+    uint64_t synced_ = 0;       // core cycles already matched by SystemC time
+    uint64_t accounted_ = 0;    // core cycles already attributed to a category
+    RegionKey region_;
+    HostCategory wait_category_ = HostCategory::Compute;
+    int override_ = -1;
+    std::map<RegionKey, CategoryCycles> accounts_;
+};
+
+}  // namespace edgebert::hw
