@@ -107,7 +107,7 @@ int cmd_run(const std::vector<std::string>& args) {
     uint64_t seed = 1;
     double prune = 0.5;
     bool quiet = false;
-    std::string window;
+    std::string window, host;
     desc.add_options()
         ("soc", po::value(&soc_path), "SoC config (default: embedded configs/soc/default.json)")
         ("model", po::value(&model_path), "model config.json (default: embedded albert-base-v2)")
@@ -122,12 +122,14 @@ int cmd_run(const std::vector<std::string>& args) {
         ("csv", po::value(&csv_path), "write the breakdown as CSV (target,module,category,cycles)")
         ("waves", po::value(&waves_dir), "write waveforms (VCD of the SoC, FST of the systolic RTL) into DIR")
         ("wave-window", po::value(&window), "FROM:TO cycles of the systolic RTL trace (FST)")
+        ("host", po::value(&host)->default_value("native"), "native (CPU work from the cost table) | iss (firmware on the RISC-V core)")
         ("quiet", po::bool_switch(&quiet), "no progress line on stderr");
     po::variables_map vm;
     if (!parse_options("run", "[options]", desc, args, vm)) return 0;
 
     const auto soc = load_soc(soc_path);
     const auto cfg = load_model_config(model_path);
+    if (host != "native" && host != "iss") throw Error(fmt::format("--host '{}' is not one of: native, iss", host));
     uint64_t window_from = 0, window_to = UINT64_MAX;
     if (!window.empty()) {
         const auto colon = window.find(':');
@@ -161,7 +163,7 @@ int cmd_run(const std::vector<std::string>& args) {
     report["model"] = cfg.name;
     report["soc"] = soc.name;
     report["mode"] = compiler::mode_name(cmode);
-    report["host"] = "native";
+    report["host"] = host;
     report["seq_len"] = seq_len;
     report["layers"] = layers;
     report["weights"] = lw.source;
@@ -189,6 +191,7 @@ int cmd_run(const std::vector<std::string>& args) {
                                          k.layer, kModules[k.module], k.op, cyc, cyc / std::max(s, 1e-9) / 1e6)
                           << std::flush;
             };
+        if (host == "iss") hooks.iss_executor = std::string(EDGEBERT_FIRMWARE_DIR) + "/executor.elf";
         if (!waves_dir.empty()) {
             hooks.vcd_path = waves_dir + "/" + name + ".vcd";
             hooks.window_from = window_from, hooks.window_to = window_to;
@@ -239,8 +242,9 @@ int cmd_run(const std::vector<std::string>& args) {
                      {"simulated_cycles_per_s", sim_wall > 0 ? sim_cycles / sim_wall : 0.0}};
 
     // The table a person reads at a glance.
-    std::cout << fmt::format("{} on {}  ({} mode, {} tokens, {} layer{}, native host)\n\n", cfg.name, soc.name,
-                             compiler::mode_name(cmode), seq_len, layers, layers > 1 ? "s" : "");
+    std::cout << fmt::format("{} on {}  ({} mode, {} tokens, {} layer{}, {} host)\n\n", cfg.name, soc.name,
+                             compiler::mode_name(cmode), seq_len, layers, layers > 1 ? "s" : "",
+                             host == "iss" ? "RISC-V ISS" : "native");
     std::cout << fmt::format("{:<10} {:>14}  {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "target",
                              "total cycles", "register", "read", "write", "compute", "malloc", "memset", "transpose",
                              "cpu_comp");

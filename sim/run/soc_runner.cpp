@@ -53,8 +53,49 @@ void write_gtkw(const std::string& path, const std::string& vcd, const hw::Soc& 
 
 }  // namespace
 
+// The same program through the executor firmware on the RISC-V core.
+RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel& m, const std::string& target_name,
+                     const RunHooks& hooks) {
+    fresh_simcontext();
+    hw::Soc soc("soc", soc_cfg, /*with_iss=*/true);
+    for (const auto& seg : m.program.image) soc.dram.write(seg.addr, seg.bytes.data(), seg.bytes.size());
+    const std::vector<uint8_t> image = m.program.serialize();
+    const uint64_t desc = soc_cfg.dram.base + compiler::kProgramArea;
+    const uint64_t results = desc + 1024, prog = desc + 4096;
+    if (prog + image.size() > soc_cfg.dram.base + compiler::kFirmwareReserved)
+        throw Error(fmt::format("{} program ({} bytes) does not fit the loader's {} MiB area", target_name,
+                                image.size(), (compiler::kFirmwareReserved - compiler::kProgramArea) >> 20));
+    soc.dram.write(prog, image.data(), image.size());
+    const uint64_t d[4] = {0x43534544474f5250ull, prog, image.size(), results};
+    soc.dram.write(desc, d, sizeof d);
+    RunResult r;
+    r.target = target_name;
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto ir = soc.run_firmware(hooks.iss_executor, 1ull << 42);
+    r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!ir.exited || ir.exit_code != 0)
+        throw Error(fmt::format("{} program on the RISC-V core: {} (exit code {}); UART: {}", target_name, ir.stop,
+                                ir.exit_code, soc.uart.take_output()));
+    r.total_cycles = ir.cycles;
+    r.accounts = soc.iss().accounts();
+    r.instructions = ir.instructions;
+    r.hidden = read_f32(soc.dram, m.program.tensors.at(m.hidden_out));
+    r.logits = read_f32(soc.dram, m.program.tensors.at(m.logits_out));
+    std::vector<float> res(static_cast<size_t>(m.entropy_slots));
+    soc.dram.read(results + 12, res.data(), res.size() * sizeof(float));  // eb_exec_state.results
+    r.entropies = res;
+    r.noc = soc.noc.stats_json();
+    r.dram = soc.dram.stats_json();
+    r.edgebert_commands = soc.edgebert().control.log().size();
+    r.systolic_calls = soc.systolic().stats().calls;
+    r.events.host_cycles = ir.cycles;
+    r.events.seconds = static_cast<double>(ir.cycles) / (soc_cfg.cpu_clock_mhz * 1e6);
+    return r;
+}
+
 RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel& m, const std::string& target_name,
                      const RunHooks& hooks) {
+    if (!hooks.iss_executor.empty()) return run_on_iss(soc_cfg, m, target_name, hooks);
     fresh_simcontext();
     hw::Soc soc("soc", soc_cfg);
     sc_core::sc_trace_file* vcd = nullptr;

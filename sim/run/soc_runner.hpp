@@ -48,6 +48,9 @@ struct RunHooks {
     std::string vcd_path;                    // non-empty: trace the SoC's signals to this VCD
     std::string fst_path;                    // non-empty: trace the systolic RTL to this FST
     uint64_t window_from = 0, window_to = UINT64_MAX;  // cycles
+    // Non-empty: run on the RISC-V core with this executor firmware (firmware/apps/executor.c)
+    // instead of the native host.
+    std::string iss_executor;
 };
 
 // Elaborates a new SoC (in a fresh SystemC context), loads the program's DRAM
