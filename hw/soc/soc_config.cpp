@@ -38,7 +38,8 @@ HostCostTable default_host_costs() {
         {"fp32_div", 20},
         {"fp32_sqrt", 25},
         {"fp32_tanh", 80},
-        {"quantize_per_element", 12},  // float -> AF/INT8 code incl. scale
+        {"quantize_per_element", 12},  // float <-> AF code
+        {"int8_convert_per_element", 8},  // float -> INT8 (round, clamp), INT32 -> float
     };
     return t;
 }

@@ -41,7 +41,8 @@ typedef enum {
     EB_COST_FP32_DIV,
     EB_COST_FP32_SQRT,
     EB_COST_FP32_TANH,
-    EB_COST_QUANTIZE_ELEM
+    EB_COST_QUANTIZE_ELEM,     /* float <-> AdaptivFloat code */
+    EB_COST_INT8_CONVERT_ELEM  /* float -> INT8, INT32 -> float (systolic operands and results) */
 } eb_cost_t;
 void eb_hal_charge(eb_cost_t kind, uint64_t units);
 

@@ -41,9 +41,9 @@
  *   eb_k_bitmask_decode      COPY_BYTE the same three terms, depth = the longest lane
  *                            (nothing on error)
  *   eb_k_i8_scale            FP32_ADD n (max scan), FP32_DIV 1 (n > 0)
- *   eb_k_i8_quantize         QUANTIZE_ELEM n
+ *   eb_k_i8_quantize         INT8_CONVERT_ELEM n
  *   eb_k_i32_accumulate      INT32_ADD n
- *   eb_k_i32_dequantize      QUANTIZE_ELEM n
+ *   eb_k_i32_dequantize      FP32_MAC n
  *
  * Non-finite inputs (NaN, infinities) are the caller's bug; the kernels do not
  * check for them (the C++ format library throws). Where the result is defined

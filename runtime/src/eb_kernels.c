@@ -354,7 +354,7 @@ static int8_t i8_one(float x, float scale) {
 void eb_k_i8_quantize(const float* x, size_t n, float scale, int8_t* q) {
     size_t i;
     for (i = 0; i < n; ++i) q[i] = i8_one(x[i], scale);
-    charge(EB_COST_QUANTIZE_ELEM, n);
+    charge(EB_COST_INT8_CONVERT_ELEM, n);
 }
 
 void eb_k_i32_accumulate(int32_t* acc, const int32_t* part, size_t n) {
@@ -370,5 +370,5 @@ void eb_k_i32_dequantize(const int32_t* acc, size_t n, float scale, float* y) {
     const double s = scale;
     size_t i;
     for (i = 0; i < n; ++i) y[i] = (float)((double)acc[i] * s);
-    charge(EB_COST_QUANTIZE_ELEM, n);
+    charge(EB_COST_FP32_MAC, n); /* one multiply per element */
 }

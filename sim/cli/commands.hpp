@@ -13,6 +13,7 @@ namespace edgebert::cli {
 int cmd_run(const std::vector<std::string>& args);
 int cmd_compile(const std::vector<std::string>& args);
 int cmd_iss(const std::vector<std::string>& args);
+int cmd_calibrate(const std::vector<std::string>& args);
 int cmd_sentences(const std::vector<std::string>& args);
 int cmd_reference(const std::vector<std::string>& args);
 int cmd_bench(const std::vector<std::string>& args);

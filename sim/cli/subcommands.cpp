@@ -8,6 +8,7 @@ std::vector<Subcommand> all_subcommands() {
         {"run", "the main job: ALBERT on the SoC, EdgeBERT vs systolic vs CPU, with breakdowns", cmd_run},
         {"sentences", "early exit with DVFS over a trace of sentence entropies: latency and energy per policy", cmd_sentences},
         {"iss", "run a bare-metal RISC-V ELF on the SoC's core (UART on stdout)", cmd_iss},
+        {"calibrate", "re-derive the native host's cost table from the RISC-V core", cmd_calibrate},
         {"compile", "lower a model for one target: program file and listing", cmd_compile},
         {"reference", "FP32 reference forward of an ALBERT model (golden results)", cmd_reference},
         {"bench", "speed benchmarks of the simulator itself", cmd_bench},

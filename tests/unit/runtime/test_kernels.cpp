@@ -420,7 +420,7 @@ TEST(RuntimeInt8, ScaleAndCodesMatchTheLibrary) {
         std::vector<int8_t> q(x.size());
         reset_charges();
         eb_k_i8_quantize(x.data(), x.size(), scale, q.data());
-        expect_charges({{EB_COST_QUANTIZE_ELEM, x.size()}}, "i8_quantize");
+        expect_charges({{EB_COST_INT8_CONVERT_ELEM, x.size()}}, "i8_quantize");
         ASSERT_EQ(q, want.q);
     }
     // Values beyond the scale clamp; x / scale ties round away from zero.
@@ -448,7 +448,7 @@ TEST(RuntimeInt8, AccumulateSaturatesAndDequantizeScales) {
     std::vector<float> y(acc.size());
     reset_charges();
     eb_k_i32_dequantize(acc.data(), acc.size(), scale, y.data());
-    expect_charges({{EB_COST_QUANTIZE_ELEM, acc.size()}}, "i32_dequantize");
+    expect_charges({{EB_COST_FP32_MAC, acc.size()}}, "i32_dequantize");
     for (size_t i = 0; i < acc.size(); ++i) {
         EXPECT_EQ(y[i], static_cast<float>(static_cast<double>(acc[i]) * scale)) << i;
     }
