@@ -78,6 +78,9 @@ private:
         h_.synced_ += stall;
         h_.accounts_[h_.region_][static_cast<size_t>(HostCategory::Register)] += stall;
         h_.accounted_ += stall;
+        // A register access (e.g. a PLIC claim) can change the interrupt line the
+        // core sees; without this, wfi would not sleep until the next quantum.
+        h_.iss_->set_external_interrupt(h_.ext_irq_->read());
         return !t.is_response_error();
     }
 

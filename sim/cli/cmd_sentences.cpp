@@ -141,18 +141,22 @@ int cmd_sentences(const std::vector<std::string>& args) {
     std::cout << fmt::format("{} sentences, {} layers, E_T = {}, T = {:.3f} ms (layer at top V/f: {:.3f} ms, {:.3f} mJ)\n\n",
                              trace.rows.size(), num_layers, threshold, rc.target_latency_s * 1e3,
                              costs.back().latency_s * 1e3, costs.back().energy_j * 1e3);
-    std::cout << fmt::format("{:<13} {:>12} {:>12} {:>8} {:>14} {:>10}\n", "policy", "mean ms", "p99 ms", "misses",
-                             "mean mJ", "mean exit");
+    std::cout << fmt::format("{:<13} {:>12} {:>12} {:>8} {:>14} {:>10} {:>10}\n", "policy", "mean ms", "p99 ms",
+                             "misses", "mean mJ", "mean exit", "avg mW");
     for (auto p : policies) {
         const auto out = sim::replay(trace, lut, costs, tile, rc, p);
         std::vector<double> lat;
-        double e = 0, exit = 0, te = 0;
+        double e = 0, exit = 0, te = 0, t_total = 0;
+        std::map<std::string, double> by_block, by_class;
         int misses = 0;
         boost::json::array hist(static_cast<size_t>(num_layers), 0);
         for (const auto& s : out) {
             lat.push_back(s.latency_s);
             e += s.energy_j;
             te += s.tile_energy_j;
+            t_total += s.latency_s;
+            for (const auto& [k, v] : s.energy_by_block) by_block[k] += v;
+            for (const auto& [k, v] : s.energy_by_class) by_class[k] += v;
             exit += s.exit_layer;
             misses += s.miss;
             hist[static_cast<size_t>(s.exit_layer - 1)] = hist[static_cast<size_t>(s.exit_layer - 1)].as_int64() + 1;
@@ -164,9 +168,21 @@ int cmd_sentences(const std::vector<std::string>& args) {
         pol[sim::policy_name(p)] = {{"mean_latency_s", mean_lat}, {"p99_latency_s", percentile(lat, 0.99)},
                                     {"deadline_misses", misses}, {"mean_energy_j", e / n},
                                     {"mean_tile_energy_j", te / n},
+                                    {"average_power_w", e / t_total},
+                                    {"mean_energy_by_block_j", [&] {
+                                         boost::json::object o;
+                                         for (const auto& [k, v] : by_block) o[k] = v / n;
+                                         return o;
+                                     }()},
+                                    {"mean_energy_by_class_j", [&] {
+                                         boost::json::object o;
+                                         for (const auto& [k, v] : by_class) o[k] = v / n;
+                                         return o;
+                                     }()},
                                     {"mean_exit_layer", exit / n}, {"exit_layer_histogram", hist}};
-        std::cout << fmt::format("{:<13} {:>12.3f} {:>12.3f} {:>8} {:>14.4f} {:>10.2f}\n", sim::policy_name(p),
-                                 mean_lat * 1e3, percentile(lat, 0.99) * 1e3, misses, e / n * 1e3, exit / n);
+        std::cout << fmt::format("{:<13} {:>12.3f} {:>12.3f} {:>8} {:>14.4f} {:>10.2f} {:>10.2f}\n",
+                                 sim::policy_name(p), mean_lat * 1e3, percentile(lat, 0.99) * 1e3, misses, e / n * 1e3,
+                                 exit / n, e / t_total * 1e3);
     }
     report["policies"] = pol;
     boost::json::object ratios;

@@ -175,6 +175,13 @@ std::vector<SentenceOutcome> replay(const EntropyTrace& trace, const ExitLut& lu
             s.energy_j = s.exit_layer * c_top.energy_j;
             s.tile_energy_j = s.exit_layer * tile_j(c_top);
         }
+        // Split of the energy: layers at the top level, the rest at the chosen one.
+        const int n_top = (policy == Policy::Edgebert && s.exit_layer > 1) ? 1 : s.exit_layer;
+        const int n_lvl = s.exit_layer - n_top;
+        for (const auto& [k, v] : c_top.energy.by_block) s.energy_by_block[k] += n_top * v;
+        for (const auto& [k, v] : c_top.energy.by_class) s.energy_by_class[k] += n_top * v;
+        for (const auto& [k, v] : c_lvl.energy.by_block) s.energy_by_block[k] += n_lvl * v;
+        for (const auto& [k, v] : c_lvl.energy.by_class) s.energy_by_class[k] += n_lvl * v;
         s.miss = s.latency_s > rc.target_latency_s * (1 + 1e-12);
         out.push_back(s);
     }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,7 @@ struct SentenceOutcome {
     int level = 0;           // DVFS level of layers 2.. (edgebert policy)
     double latency_s = 0, energy_j = 0;
     double tile_energy_j = 0;  // the EdgeBERT tile alone (the part behind the DVFS regulator)
+    std::map<std::string, double> energy_by_block, energy_by_class;  // joules
     bool miss = false;
 };
 
