@@ -390,9 +390,11 @@ void Iss::flush_code_cache() {
 // ---- memory ----------------------------------------------------------------------------
 
 Iss::DmiRegion* Iss::find_region(uint64_t addr, int size) {
-    for (const auto& r : regions_) {
-        if (addr - r->base < r->size && addr - r->base + static_cast<uint64_t>(size) <= r->size) return r.get();
-    }
+    // Indexed by guest page: large programs touch tens of thousands of pages.
+    auto it = region_index_.find(addr >> 12);
+    if (it == region_index_.end()) return nullptr;
+    DmiRegion* r = it->second;
+    if (addr - r->base < r->size && addr - r->base + static_cast<uint64_t>(size) <= r->size) return r;
     return nullptr;
 }
 
@@ -404,7 +406,14 @@ Iss::DmiRegion* Iss::try_new_region(uint64_t addr, int size) {
     uint8_t* ptr;
     {
         fp::FpEnv::ForeignCall guard;
-        ptr = bus_.dmi(addr, len);
+        // Ask for the whole page first, so one region serves every access to it.
+        const uint64_t start = addr & ~kPageMask;
+        ptr = bus_.dmi(start, len);
+        if (ptr != nullptr && start + len >= addr + static_cast<uint64_t>(size) && start + len > start) {
+            addr = start;
+        } else {
+            ptr = bus_.dmi(addr, len);
+        }
     }
     if (ptr == nullptr || len < 8 || len < static_cast<size_t>(size) || addr + len < addr) {
         negative = page + 1;
@@ -418,6 +427,7 @@ Iss::DmiRegion* Iss::try_new_region(uint64_t addr, int size) {
     region->page_flags.assign(((addr + len - 1) >> 12) - page + 1, 0);
     DmiRegion* r = region.get();
     regions_.push_back(std::move(region));
+    for (uint64_t pg = addr >> 12; pg <= (addr + len - 1) >> 12; ++pg) region_index_[pg] = r;
     for (auto it = code_pages_.lower_bound(addr & ~kPageMask); it != code_pages_.end() && it->first < addr + len; ++it) {
         r->page_flags[(it->first >> 12) - page] |= kFlagCode;
     }
@@ -436,6 +446,7 @@ void Iss::make_primary(DmiRegion* r) {
 void Iss::invalidate_dmi() {
     flush_code_cache();  // the code may have been decoded from the old mapping
     regions_.clear();
+    region_index_.clear();
     dmi_base_ = 0;
     dmi_limit_ = 0;
     dmi_ptr_ = nullptr;

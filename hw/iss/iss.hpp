@@ -32,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "hw/iss/csr.hpp"
@@ -260,6 +261,7 @@ private:
 
     // DMI: all regions, and the primary one copied into plain members for the fast path
     std::vector<std::unique_ptr<DmiRegion>> regions_;
+    std::unordered_map<uint64_t, DmiRegion*> region_index_;  // guest page -> region
     uint64_t dmi_base_ = 0;
     uint64_t dmi_limit_ = 0;  // fast path valid for offset < dmi_limit_ (size - 7)
     uint8_t* dmi_ptr_ = nullptr;
