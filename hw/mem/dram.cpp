@@ -225,18 +225,11 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     if (len > 0 && !data) return fail(tlm::TLM_GENERIC_ERROR_RESPONSE);
 
     const uint64_t offset = addr - cfg_.base;
+    storage_.transfer(cmd == tlm::TLM_READ_COMMAND, offset, data, len, be, be_len);
     if (cmd == tlm::TLM_READ_COMMAND) {
-        if (be)
-            storage_.read_enabled(offset, data, len, be, be_len);
-        else
-            storage_.read(offset, data, len);
         ++stats_.reads;
         stats_.bytes_read += len;
     } else {
-        if (be)
-            storage_.write_enabled(offset, data, len, be, be_len);
-        else
-            storage_.write(offset, data, len);
         ++stats_.writes;
         stats_.bytes_written += len;
     }

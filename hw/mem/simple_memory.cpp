@@ -78,18 +78,11 @@ void SimpleMemory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
     }
 
     const uint64_t offset = addr - base_;
+    storage_.transfer(cmd == tlm::TLM_READ_COMMAND, offset, data, len, be, be_len);
     if (cmd == tlm::TLM_READ_COMMAND) {
-        if (be)
-            storage_.read_enabled(offset, data, len, be, be_len);
-        else
-            storage_.read(offset, data, len);
         ++stats_.reads;
         stats_.bytes_read += len;
     } else {
-        if (be)
-            storage_.write_enabled(offset, data, len, be, be_len);
-        else
-            storage_.write(offset, data, len);
         stats_.pages_allocated = storage_.pages_allocated();
         ++stats_.writes;
         stats_.bytes_written += len;

@@ -29,6 +29,17 @@ public:
     void read_enabled(uint64_t offset, uint8_t* dst, uint64_t len, const uint8_t* be, unsigned be_len) const;
     void write_enabled(uint64_t offset, const uint8_t* src, uint64_t len, const uint8_t* be, unsigned be_len);
 
+    // A TLM data phase: read into / write from `data`, honouring byte enables when `be` is set.
+    void transfer(bool read, uint64_t offset, uint8_t* data, uint64_t len, const uint8_t* be, unsigned be_len) {
+        if (read) {
+            if (be) read_enabled(offset, data, len, be, be_len);
+            else this->read(offset, data, len);
+        } else {
+            if (be) write_enabled(offset, data, len, be, be_len);
+            else write(offset, data, len);
+        }
+    }
+
     uint64_t pages_allocated() const { return static_cast<uint64_t>(pages_.size()); }
     uint64_t bytes_allocated() const { return pages_allocated() * kPageBytes; }
     void clear() { pages_.clear(); }

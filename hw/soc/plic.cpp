@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "hw/soc/register_access.hpp"
+
 #include <cmath>
 #include <cstring>
 
@@ -208,18 +210,7 @@ void Plic::write_reg(uint64_t offset, uint32_t value) {
 }
 
 tlm::tlm_response_status Plic::check(const tlm::tlm_generic_payload& trans) const {
-    const uint64_t addr = trans.get_address();
-    if (addr < cfg_.base || addr - cfg_.base > kWindowBytes - 4) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-    if ((addr - cfg_.base) % 4 != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-    if (trans.get_data_length() != 4 || trans.get_streaming_width() < 4) return tlm::TLM_BURST_ERROR_RESPONSE;
-    if (const uint8_t* be = trans.get_byte_enable_ptr()) {
-        const unsigned be_len = trans.get_byte_enable_length();
-        if (be_len == 0) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-        for (unsigned i = 0; i < 4; ++i)
-            if (be[i % be_len] != TLM_BYTE_ENABLED) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-    }
-    if (!trans.get_data_ptr()) return tlm::TLM_GENERIC_ERROR_RESPONSE;
-    return tlm::TLM_OK_RESPONSE;
+    return check_register_access(trans, cfg_.base, kWindowBytes, {4});
 }
 
 void Plic::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "hw/soc/register_access.hpp"
+
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -121,20 +123,7 @@ void Timer::write_word(uint64_t offset, uint32_t value, const sc_core::sc_time& 
 }
 
 tlm::tlm_response_status Timer::check(const tlm::tlm_generic_payload& trans) const {
-    const uint64_t addr = trans.get_address();
-    const unsigned len = trans.get_data_length();
-    if (addr < cfg_.base || addr - cfg_.base >= kWindowBytes) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-    if (len != 4 && len != 8) return tlm::TLM_BURST_ERROR_RESPONSE;
-    if ((addr - cfg_.base) % len != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-    if (trans.get_streaming_width() < len) return tlm::TLM_BURST_ERROR_RESPONSE;
-    if (const uint8_t* be = trans.get_byte_enable_ptr()) {
-        const unsigned be_len = trans.get_byte_enable_length();
-        if (be_len == 0) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-        for (unsigned i = 0; i < len; ++i)
-            if (be[i % be_len] != TLM_BYTE_ENABLED) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-    }
-    if (!trans.get_data_ptr()) return tlm::TLM_GENERIC_ERROR_RESPONSE;
-    return tlm::TLM_OK_RESPONSE;
+    return check_register_access(trans, cfg_.base, kWindowBytes, {4, 8});
 }
 
 void Timer::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "hw/soc/register_access.hpp"
+
 #include <cmath>
 #include <cstring>
 
@@ -61,20 +63,7 @@ void Uart::send(uint8_t byte) {
 }
 
 tlm::tlm_response_status Uart::check(const tlm::tlm_generic_payload& trans) const {
-    const uint64_t addr = trans.get_address();
-    const unsigned len = trans.get_data_length();
-    if (addr < cfg_.base || addr - cfg_.base >= kWindowBytes) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-    if (len != 1 && len != 2 && len != 4) return tlm::TLM_BURST_ERROR_RESPONSE;
-    if ((addr - cfg_.base) % len != 0) return tlm::TLM_ADDRESS_ERROR_RESPONSE;
-    if (trans.get_streaming_width() < len) return tlm::TLM_BURST_ERROR_RESPONSE;
-    if (const uint8_t* be = trans.get_byte_enable_ptr()) {
-        const unsigned be_len = trans.get_byte_enable_length();
-        if (be_len == 0) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-        for (unsigned i = 0; i < len; ++i)
-            if (be[i % be_len] != TLM_BYTE_ENABLED) return tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE;
-    }
-    if (!trans.get_data_ptr()) return tlm::TLM_GENERIC_ERROR_RESPONSE;
-    return tlm::TLM_OK_RESPONSE;
+    return check_register_access(trans, cfg_.base, kWindowBytes, {1, 2, 4});
 }
 
 namespace {
