@@ -360,6 +360,33 @@ protected:
         b_.host(EB_H_DEQUANTIZE, {ya, x, 0, 0});
     }
 
+    // The off-ramp's logits, padded to a lane vector with the most negative
+    // value (their exp() vanishes), through the tile's entropy unit; the
+    // program ends when its status says exit.
+    void exit_check(int layer, uint32_t logits, int slot) override {
+        const int labels = cfg_.num_labels;
+        if (labels > L_) throw ShapeError(fmt::format("early exit: {} labels exceed one {}-lane vector", labels, L_));
+        const int wide = tile_.bias_range.max;
+        std::vector<float> pad(size_t(L_), -1e30f);
+        const uint32_t row = f32(fmt::format("L{}.exit_logits", layer), 1, L_, pad.data());
+        b_.host(EB_H_COPY, {logits, view(row, 0, 0, 1, labels, "exit_logits_head"), 0, 0});
+        // An AF block of one row: the entropy unit reads a single 16-element vector.
+        const uint32_t la = af_tensor(fmt::format("L{}.exit_logits_af", layer), 1, L_, 1, L_, wide);
+        b_.host(EB_H_QUANTIZE, {row, la, 0, 0});
+        load_block(la, 0, 0, 0, 0, true, "off-ramp logits");
+        eb_instr in{};
+        in.op = EB_OP_EB_SFU;
+        in.a[0] = uint64_t(EB_SFU_ENTROPY) | (uint64_t{1} << 8) | (uint64_t{1} << 16) | (uint64_t{1} << 32);
+        in.a[3] = uint64_t(field(wide));
+        in.a[4] = uint64_t(std::lround(std::min(opt_.exit_threshold, 63.0) * 1024.0)) & 0xFFFF;
+        b_.raw(in, fmt::format("entropy of layer {}'s off-ramp, threshold {}", layer + 1, opt_.exit_threshold));
+        eb_instr x{};
+        x.op = EB_OP_EXIT_IF;
+        x.a[0] = static_cast<uint64_t>(slot);
+        x.a[1] = static_cast<uint64_t>(layer + 1);
+        b_.raw(x, fmt::format("exit after layer {} if the entropy unit says so", layer + 1));
+    }
+
     static float max_abs(const model::Tensor& t) {
         float m = 0;
         for (float v : t.data) m = std::max(m, std::fabs(v));

@@ -178,8 +178,9 @@ CompiledModel Lowerer::run() {
         if (opt_.offramps) {
             b_.region(l, EB_MOD_CLASSIFIER, "offramp");
             const auto& ramp = w_.offramps.at(static_cast<size_t>(l));
-            head(h, ramp.pooler, ramp.classifier, fmt::format("highway{}.pooler", l), key(l, "out"),
-                 key(l, "offramp_pool"), static_cast<uint32_t>(l + 1));
+            const uint32_t ramp_logits = head(h, ramp.pooler, ramp.classifier, fmt::format("highway{}.pooler", l),
+                                              key(l, "out"), key(l, "offramp_pool"), static_cast<uint32_t>(l + 1));
+            if (opt_.exit_threshold > 0 && l + 1 < opt_.layers) exit_check(l, ramp_logits, opt_.layers + 1);
         }
     }
 
@@ -192,6 +193,10 @@ CompiledModel Lowerer::run() {
     out.hidden_out = h;
     out.logits_out = logits;
     out.entropy_slots = opt_.offramps ? opt_.layers + 1 : 1;
+    if (opt_.exit_threshold > 0 && opt_.offramps) {
+        out.exit_slot = opt_.layers + 1;
+        out.entropy_slots = opt_.layers + 3;
+    }
     out.program = b_.take();
     return out;
 }

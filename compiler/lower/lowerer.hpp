@@ -40,6 +40,9 @@ protected:
     uint32_t head(uint32_t h, const model::Linear& pooler, const model::Linear& classifier, const std::string& name,
                   const std::string& in_key, const std::string& pool_key, uint32_t slot);
 
+    // The early-exit check after an off-ramp (targets with an entropy unit override it).
+    virtual void exit_check(int layer, uint32_t logits, int slot) {}
+
     // ---- helpers ---------------------------------------------------------
     uint64_t alloc(uint64_t bytes, uint64_t align = 4096);
     uint32_t dense(const std::string& name, eb_format format, int rows, int cols, float scale, const void* data);

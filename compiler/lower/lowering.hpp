@@ -40,6 +40,9 @@ struct CompileOptions {
     Mode mode = Mode::Optimized;
     int layers = 1;
     bool offramps = false;  // after every layer: the early-exit off-ramp (pooler, classifier, entropy)
+    // > 0 (edgebert target, with offramps): after every off-ramp the tile's entropy
+    // unit judges the logits against this threshold and the program ends on exit.
+    double exit_threshold = 0;
 };
 
 struct CompiledModel {
@@ -47,6 +50,7 @@ struct CompiledModel {
     uint32_t hidden_out = 0;   // F32 tensor: last layer's hidden states (seq x hidden)
     uint32_t logits_out = 0;   // F32 tensor: classifier logits (1 x labels)
     int entropy_slots = 0;     // executor result slots: 0 final classifier, 1..layers the off-ramps
+    int exit_slot = -1;        // with exit_threshold: slot of the exit layer (0 = ran every layer), next its entropy
 };
 
 // `act_max` is the calibration (max |x| per intermediate) from the FP32

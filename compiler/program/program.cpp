@@ -146,7 +146,8 @@ uint64_t Program::dram_image_bytes() const {
 
 std::string Program::listing() const {
     static const char* targets[] = {"edgebert", "systolic", "cpu"};
-    static const char* ops[] = {"end", "region", "eb.dma", "eb.matmul", "eb.sfu", "eb.wait", "sys.call", "host"};
+    static const char* ops[] = {"end", "region", "eb.dma", "eb.matmul", "eb.sfu", "eb.wait", "sys.call", "host",
+                                "exit.if"};
     std::string out = fmt::format("; edgebert-sim program, target {}: {} tensors, {} instructions, {} bytes of DRAM image\n",
                                   targets[target % 3], tensors.size(), instrs.size(), dram_image_bytes());
     static const char* fmts[] = {"f32", "af", "i8", "i32"};

@@ -79,7 +79,9 @@ typedef enum {
                              a4 lda | ldb << 21 | ldc << 42 */
     EB_OP_HOST = 7,       /* sub = eb_host_kernel, a0..a5 kernel arguments (tensor indices, parameters),
                              a6 accounting category + 1 overriding the kernel's own (0: none) */
-    EB_OP_COUNT = 8
+    EB_OP_EXIT_IF = 8,    /* early exit: if the tile's entropy status says exit (3), write a1 (the layer)
+                             and the entropy (Q6.10) to result slots a0 and a0 + 1 and end the program */
+    EB_OP_COUNT = 9
 } eb_opcode;
 
 /* CPU-side kernels the executor runs (arguments in docs/program-format.md). */

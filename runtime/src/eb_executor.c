@@ -362,6 +362,18 @@ int eb_execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) 
                 rc = eb_wait(p, (int)in->a[0]);
                 break;
             case EB_OP_SYS_CALL: rc = run_sys_call(p, in); break;
+            case EB_OP_EXIT_IF: {
+                const uint32_t status = eb_status(p);
+                if ((status & 3u) == 3u) {
+                    if (in->a[0] + 1 < EB_EXEC_MAX_RESULTS) {
+                        st->results[in->a[0]] = (float)in->a[1];
+                        st->results[in->a[0] + 1] = (float)(status >> 18) / 1024.0f;
+                    }
+                    st->instrs_done = i + 1;
+                    return 0;
+                }
+                break;
+            }
             case EB_OP_HOST:
                 /* a6: category override + 1 (0: the kernels' own categories). */
                 eb_hal_category_override(in->a[6] ? (int)in->a[6] - 1 : -1);

@@ -108,6 +108,7 @@ int cmd_run(const std::vector<std::string>& args) {
     double prune = 0.5;
     bool quiet = false;
     std::string window, host;
+    double early_exit = 0;
     desc.add_options()
         ("soc", po::value(&soc_path), "SoC config (default: embedded configs/soc/default.json)")
         ("model", po::value(&model_path), "model config.json (default: embedded albert-base-v2)")
@@ -123,6 +124,8 @@ int cmd_run(const std::vector<std::string>& args) {
         ("waves", po::value(&waves_dir), "write waveforms (VCD of the SoC, FST of the systolic RTL) into DIR")
         ("wave-window", po::value(&window), "FROM:TO cycles of the systolic RTL trace (FST)")
         ("host", po::value(&host)->default_value("native"), "native (CPU work from the cost table) | iss (firmware on the RISC-V core)")
+        ("early-exit", po::value(&early_exit)->default_value(0.0),
+         "EdgeBERT target: off-ramps after every layer, and stop when the tile's entropy unit finds H <= E_T")
         ("quiet", po::bool_switch(&quiet), "no progress line on stderr");
     po::variables_map vm;
     if (!parse_options("run", "[options]", desc, args, vm)) return 0;
@@ -177,6 +180,10 @@ int cmd_run(const std::vector<std::string>& args) {
         copt.target = t;
         copt.mode = cmode;
         copt.layers = layers;
+        if (early_exit > 0 && t == compiler::Target::Edgebert) {
+            copt.offramps = true;
+            copt.exit_threshold = early_exit;
+        }
         const auto compiled = compiler::compile_model(cfg, lw.weights, input, soc, copt, act_max);
         sim::RunHooks hooks;
         auto last = std::chrono::steady_clock::now();
@@ -200,6 +207,21 @@ int cmd_run(const std::vector<std::string>& args) {
         const auto r = sim::run_on_soc(soc, compiled, name, hooks);
         if (!quiet && last != t_start) std::cerr << "\r" << std::string(110, ' ') << "\r";
         auto j = target_json(r);
+        if (compiled.exit_slot >= 0) {
+            const int exit_layer = static_cast<int>(r.entropies.at(static_cast<size_t>(compiled.exit_slot)));
+            const double h = r.entropies.at(static_cast<size_t>(compiled.exit_slot) + 1);
+            boost::json::array ramps;
+            for (int l = 1; l <= layers; ++l) ramps.push_back(r.entropies.at(static_cast<size_t>(l)));
+            j["early_exit"] = {{"threshold", early_exit}, {"exit_layer", exit_layer ? exit_layer : layers},
+                               {"exited_early", exit_layer != 0}, {"entropy_unit_h", exit_layer ? h : -1.0},
+                               {"offramp_entropies_cpu", ramps}};
+            std::cout << (exit_layer
+                              ? fmt::format("early exit: the tile's entropy unit stopped the EdgeBERT program after "
+                                            "layer {} of {} (H = {:.4f} <= E_T = {})\n",
+                                            exit_layer, layers, h, early_exit)
+                              : fmt::format("early exit: no off-ramp reached E_T = {}; all {} layers ran\n",
+                                            early_exit, layers));
+        }
         if (t == compiler::Target::Edgebert) {
             // The tile's own bound: compute at 256 MACs/cycle vs DMA bytes over the AXI port.
             double macs = 0, dma_bytes = 0;

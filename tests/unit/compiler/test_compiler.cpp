@@ -187,3 +187,30 @@ TEST(Compiler, EveryTargetEqualsTheFunctionalModelOfTheSameProgram) {
         }
     }
 }
+
+TEST(Compiler, EarlyExitThroughTheTilesEntropyUnit) {
+    // Off-ramps after every layer; the tile's entropy unit judges each one and
+    // the program stops at the first layer whose entropy is below E_T.
+    const auto s = tiny(32, 2);
+    for (double et : {0.9, 0.01}) {
+        compiler::CompileOptions o;
+        o.layers = 2;
+        o.offramps = true;
+        o.exit_threshold = et;
+        const auto m = compiler::compile_model(s.cfg, s.w, s.in, s.soc, o, s.act_max);
+        ASSERT_GE(m.exit_slot, 0);
+        const auto timed = sim::run_on_soc(s.soc, m, "edgebert");
+        sim::FunctionalPlatform fp(s.soc);
+        const auto fn = fp.run(m);
+        EXPECT_EQ(timed.entropies, fn.entropies);
+        const int exit_layer = static_cast<int>(timed.entropies[size_t(m.exit_slot)]);
+        if (et > 0.7) {
+            // Synthetic weights give near-uniform two-class logits: H ~ ln 2 < 0.9.
+            EXPECT_EQ(exit_layer, 1);
+            EXPECT_NEAR(timed.entropies[size_t(m.exit_slot) + 1], timed.entropies[1], 0.02)
+                << "the entropy unit's H against the CPU's off-ramp entropy";
+        } else {
+            EXPECT_EQ(exit_layer, 0);  // no exit: every layer ran
+        }
+    }
+}
