@@ -55,7 +55,8 @@ LoadedWeights load_weights(const model::AlbertConfig& c, const std::string& path
 }
 
 PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& weights_path, uint64_t seed,
-                            int seq_len, int layers, double prune) {
+                            int seq_len, int layers, double prune, const std::vector<int32_t>& tokens) {
+    if (!tokens.empty()) seq_len = static_cast<int>(tokens.size());
     if (layers < 1 || layers > cfg.num_hidden_layers)
         throw Error(fmt::format("--layers {} is out of range [1, {}] for model '{}'", layers, cfg.num_hidden_layers,
                                 cfg.name));
@@ -63,7 +64,9 @@ PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& w
         throw Error(fmt::format("--seq-len {} is out of range [1, {}] for model '{}' (max_position_embeddings)",
                                 seq_len, cfg.max_position_embeddings, cfg.name));
     if (!(prune >= 0 && prune < 1)) throw Error(fmt::format("--prune {} is out of range [0, 1)", prune));
-    PreparedModel p{load_weights(cfg, weights_path, seed), model::synthetic_input(cfg, seq_len, seed), {}, {}};
+    PreparedModel p{load_weights(cfg, weights_path, seed),
+                    tokens.empty() ? model::synthetic_input(cfg, seq_len, seed) : model::ModelInput{tokens, {}, {}}, {}, {}};
+    model::validate_input(cfg, p.input);
     // EdgeBERT magnitude-prunes the encoder's matrices before quantizing them.
     if (prune > 0)
         for (auto& group : p.weights.weights.groups)

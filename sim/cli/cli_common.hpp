@@ -54,7 +54,8 @@ struct PreparedModel {
     model::ReferenceResult reference;
 };
 // Validates --seq-len / --layers / --prune against the model (errors name the option and range).
+// `tokens` non-empty: those token ids instead of synthetic ones of --seq-len.
 PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& weights_path, uint64_t seed,
-                            int seq_len, int layers, double prune);
+                            int seq_len, int layers, double prune, const std::vector<int32_t>& tokens = {});
 
 }  // namespace edgebert::cli

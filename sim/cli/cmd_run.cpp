@@ -107,7 +107,7 @@ int cmd_run(const std::vector<std::string>& args) {
     uint64_t seed = 1;
     double prune = 0.5;
     bool quiet = false;
-    std::string window, host;
+    std::string window, host, tokens_text;
     double early_exit = 0;
     desc.add_options()
         ("soc", po::value(&soc_path), "SoC config (default: embedded configs/soc/default.json)")
@@ -115,6 +115,7 @@ int cmd_run(const std::vector<std::string>& args) {
         ("weights", po::value(&weights_path), "safetensors weights (default: synthetic weights of --seed)")
         ("seed", po::value(&seed)->default_value(1), "seed of the synthetic weights and tokens")
         ("seq-len", po::value(&seq_len)->default_value(128), "tokens")
+        ("tokens", po::value(&tokens_text), "comma-separated token ids (overrides --seq-len and the synthetic tokens)")
         ("layers", po::value(&layers)->default_value(1), "encoder layers to run")
         ("targets", po::value(&targets)->default_value(targets), "comma-separated: edgebert, systolic, cpu")
         ("mode", po::value(&mode)->default_value(mode), "optimized | thesis (the published software's approach)")
@@ -156,7 +157,9 @@ int cmd_run(const std::vector<std::string>& args) {
     const compiler::Mode cmode = compiler::parse_mode(mode);
 
     const auto wall0 = std::chrono::steady_clock::now();
-    const PreparedModel pm = prepare_model(cfg, weights_path, seed, seq_len, layers, prune);
+    const auto tokens = tokens_text.empty() ? std::vector<int32_t>{} : parse_token_list(tokens_text);
+    if (!tokens.empty()) seq_len = static_cast<int>(tokens.size());
+    const PreparedModel pm = prepare_model(cfg, weights_path, seed, seq_len, layers, prune, tokens);
     const auto& lw = pm.weights;
     const auto& input = pm.input;
     const auto& act_max = pm.act_max;
