@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "common/json_reader.hpp"
+#include "hw/mem/memory_access.hpp"
 
 namespace edgebert::hw {
 
@@ -211,18 +212,14 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     }
     const uint64_t addr = trans.get_address();
     const unsigned int len = trans.get_data_length();
-    auto fail = [&](tlm::tlm_response_status s) {
+    if (const auto s = check_memory_access(trans, contains(addr, len)); s != tlm::TLM_OK_RESPONSE) {
         ++stats_.errors;
         trans.set_response_status(s);
-    };
-    // Checked before anything touches the data pointer.
-    if (!contains(addr, len)) return fail(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    if (trans.get_streaming_width() < len) return fail(tlm::TLM_BURST_ERROR_RESPONSE);
+        return;
+    }
+    uint8_t* data = trans.get_data_ptr();
     const uint8_t* be = trans.get_byte_enable_ptr();
     const unsigned int be_len = trans.get_byte_enable_length();
-    if (be && be_len == 0) return fail(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    uint8_t* data = trans.get_data_ptr();
-    if (len > 0 && !data) return fail(tlm::TLM_GENERIC_ERROR_RESPONSE);
 
     const uint64_t offset = addr - cfg_.base;
     storage_.transfer(cmd == tlm::TLM_READ_COMMAND, offset, data, len, be, be_len);

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "common/error.hpp"
+#include "hw/mem/memory_access.hpp"
 
 namespace edgebert::hw {
 
@@ -56,26 +57,13 @@ void SimpleMemory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
     }
     const uint64_t addr = trans.get_address();
     const unsigned int len = trans.get_data_length();
-    // Checked before anything touches the data pointer.
-    if (!contains(addr, len)) {
-        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        return;
-    }
-    if (trans.get_streaming_width() < len) {
-        trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-        return;
-    }
-    const uint8_t* be = trans.get_byte_enable_ptr();
-    const unsigned int be_len = trans.get_byte_enable_length();
-    if (be && be_len == 0) {
-        trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    if (const auto s = check_memory_access(trans, contains(addr, len)); s != tlm::TLM_OK_RESPONSE) {
+        trans.set_response_status(s);
         return;
     }
     uint8_t* data = trans.get_data_ptr();
-    if (len > 0 && !data) {
-        trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-        return;
-    }
+    const uint8_t* be = trans.get_byte_enable_ptr();
+    const unsigned int be_len = trans.get_byte_enable_length();
 
     const uint64_t offset = addr - base_;
     storage_.transfer(cmd == tlm::TLM_READ_COMMAND, offset, data, len, be, be_len);

@@ -214,17 +214,11 @@ tlm::tlm_response_status Plic::check(const tlm::tlm_generic_payload& trans) cons
 }
 
 void Plic::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    if (!admit_register_access(trans, check(trans))) {
+        if (!trans.is_response_ok()) ++stats_.errors;
+        return;
+    }
     const tlm::tlm_command cmd = trans.get_command();
-    if (cmd == tlm::TLM_IGNORE_COMMAND) {
-        trans.set_response_status(tlm::TLM_OK_RESPONSE);
-        return;
-    }
-    const tlm::tlm_response_status s = check(trans);
-    if (s != tlm::TLM_OK_RESPONSE) {
-        ++stats_.errors;
-        trans.set_response_status(s);
-        return;
-    }
     const uint64_t offset = trans.get_address() - cfg_.base;
     uint32_t v = 0;
     if (cmd == tlm::TLM_READ_COMMAND) {

@@ -30,4 +30,19 @@ inline tlm::tlm_response_status check_register_access(const tlm::tlm_generic_pay
     return tlm::TLM_OK_RESPONSE;
 }
 
+// The start of every peripheral's b_transport: answers the accesses that go no
+// further (TLM_IGNORE_COMMAND with OK, a failed check with its error) and
+// returns true for one the register window should perform.
+inline bool admit_register_access(tlm::tlm_generic_payload& trans, tlm::tlm_response_status check_status) {
+    if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
+        trans.set_response_status(tlm::TLM_OK_RESPONSE);
+        return false;
+    }
+    if (check_status != tlm::TLM_OK_RESPONSE) {
+        trans.set_response_status(check_status);
+        return false;
+    }
+    return true;
+}
+
 }  // namespace edgebert::hw

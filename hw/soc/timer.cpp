@@ -127,16 +127,8 @@ tlm::tlm_response_status Timer::check(const tlm::tlm_generic_payload& trans) con
 }
 
 void Timer::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    if (!admit_register_access(trans, check(trans))) return;
     const tlm::tlm_command cmd = trans.get_command();
-    if (cmd == tlm::TLM_IGNORE_COMMAND) {
-        trans.set_response_status(tlm::TLM_OK_RESPONSE);
-        return;
-    }
-    const tlm::tlm_response_status s = check(trans);
-    if (s != tlm::TLM_OK_RESPONSE) {
-        trans.set_response_status(s);
-        return;
-    }
     const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;  // the initiator's local time
     const uint64_t offset = trans.get_address() - cfg_.base;
     const unsigned words = trans.get_data_length() / 4;

@@ -77,16 +77,8 @@ uint32_t register_value(uint64_t word_offset) {
 }  // namespace
 
 void Uart::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    if (!admit_register_access(trans, check(trans))) return;
     const tlm::tlm_command cmd = trans.get_command();
-    if (cmd == tlm::TLM_IGNORE_COMMAND) {
-        trans.set_response_status(tlm::TLM_OK_RESPONSE);
-        return;
-    }
-    const tlm::tlm_response_status s = check(trans);
-    if (s != tlm::TLM_OK_RESPONSE) {
-        trans.set_response_status(s);
-        return;
-    }
     const uint64_t offset = trans.get_address() - cfg_.base;
     const uint64_t word = offset & ~uint64_t{3};
     const unsigned lane = static_cast<unsigned>(offset & 3);  // little-endian byte lanes
