@@ -21,6 +21,7 @@
 #include "common/rng.hpp"
 #include "hw/mem/dram.hpp"
 #include "tests/support/sc_test.hpp"
+#include "tests/support/script_initiator.hpp"
 
 namespace edgebert::hw {
 namespace {
@@ -46,57 +47,8 @@ constexpr uint64_t kRowStride = kRow * 8;       // same bank, next row
 
 sc_time ns(double v) { return sc_time(v, SC_NS); }
 
-struct Options {
-    const uint8_t* byte_enable = nullptr;
-    unsigned byte_enable_length = 0;
-    unsigned streaming_width = 0;  // 0: equal to the length
-};
-
-tlm::tlm_response_status transact(tlm::tlm_initiator_socket<>& socket, tlm::tlm_command cmd, uint64_t addr,
-                                  uint8_t* data, unsigned len, sc_time& delay, const Options& opt = Options{}) {
-    tlm::tlm_generic_payload t;
-    t.set_command(cmd);
-    t.set_address(addr);
-    t.set_data_ptr(data);
-    t.set_data_length(len);
-    t.set_streaming_width(opt.streaming_width ? opt.streaming_width : len);
-    t.set_byte_enable_ptr(const_cast<uint8_t*>(opt.byte_enable));
-    t.set_byte_enable_length(opt.byte_enable_length);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    socket->b_transport(t, delay);
-    return t.get_response_status();
-}
-
-// Runs a script in an SC_THREAD.
-struct Cpu : sc_core::sc_module {
-    tlm_utils::simple_initiator_socket<Cpu> socket;
-    std::function<void(Cpu&)> script;
-    bool finished = false;
-
-    explicit Cpu(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {
-        SC_HAS_PROCESS(Cpu);
-        SC_THREAD(run);
-    }
-    void run() {
-        if (script) script(*this);
-        finished = true;
-    }
-    tlm::tlm_response_status write(uint64_t addr, std::vector<uint8_t> data, sc_time& delay) {
-        return transact(socket, tlm::TLM_WRITE_COMMAND, addr, data.data(), static_cast<unsigned>(data.size()),
-                        delay);
-    }
-    tlm::tlm_response_status read(uint64_t addr, std::vector<uint8_t>& data, sc_time& delay) {
-        return transact(socket, tlm::TLM_READ_COMMAND, addr, data.data(), static_cast<unsigned>(data.size()), delay);
-    }
-    unsigned debug(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, unsigned len) {
-        tlm::tlm_generic_payload t;
-        t.set_command(cmd);
-        t.set_address(addr);
-        t.set_data_ptr(data);
-        t.set_data_length(len);
-        return socket->transport_dbg(t);
-    }
-};
+using Cpu = edgebert::test::ScriptInitiator;
+using Options = Cpu::Options;
 
 // Two initiators onto one target port (a minimal interconnect).
 struct Funnel : sc_core::sc_module {
@@ -386,7 +338,7 @@ TEST_F(DramTest, RandomDataRoundTripThroughSocketAndBackdoor) {
         opt.byte_enable = every_other;
         opt.byte_enable_length = 2;
         sc_time delay;
-        ASSERT_EQ(transact(cpu.socket, tlm::TLM_WRITE_COMMAND, kBase + 1000, data.data(), 32, delay, opt),
+        ASSERT_EQ(cpu.transport(tlm::TLM_WRITE_COMMAND, kBase + 1000, data.data(), 32, delay, opt),
                   tlm::TLM_OK_RESPONSE);
         for (size_t i = 0; i < 32; i += 2) shadow[1000 + i] = 0xC3;
         std::vector<uint8_t> dbg(4000);
@@ -454,7 +406,7 @@ TEST_F(DramTest, UnmappedAccessesAreErrorsWithMemoryAndTimingUntouched) {
         for (auto cmd : {tlm::TLM_READ_COMMAND, tlm::TLM_WRITE_COMMAND}) {
             for (const auto& c : cases) {
                 sc_time delay(3, SC_NS);
-                EXPECT_EQ(transact(cpu.socket, cmd, c.addr, buf.data(), c.len, delay),
+                EXPECT_EQ(cpu.transport(cmd, c.addr, buf.data(), c.len, delay),
                           tlm::TLM_ADDRESS_ERROR_RESPONSE)
                     << std::hex << c.addr << " + " << std::dec << c.len;
                 EXPECT_EQ(delay, ns(3));
@@ -499,22 +451,22 @@ TEST_F(DramTest, MalformedRequestsAreRejectedCleanly) {
         sc_time delay;
         Options opt;
         opt.streaming_width = 4;
-        EXPECT_EQ(transact(cpu.socket, tlm::TLM_WRITE_COMMAND, kBase, data.data(), 16, delay, opt),
+        EXPECT_EQ(cpu.transport(tlm::TLM_WRITE_COMMAND, kBase, data.data(), 16, delay, opt),
                   tlm::TLM_BURST_ERROR_RESPONSE);
         const uint8_t on = TLM_BYTE_ENABLED;
         opt = Options{};
         opt.byte_enable = &on;
         opt.byte_enable_length = 0;
-        EXPECT_EQ(transact(cpu.socket, tlm::TLM_WRITE_COMMAND, kBase, data.data(), 16, delay, opt),
+        EXPECT_EQ(cpu.transport(tlm::TLM_WRITE_COMMAND, kBase, data.data(), 16, delay, opt),
                   tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-        EXPECT_EQ(transact(cpu.socket, tlm::TLM_READ_COMMAND, kBase, nullptr, 16, delay),
+        EXPECT_EQ(cpu.transport(tlm::TLM_READ_COMMAND, kBase, nullptr, 16, delay),
                   tlm::TLM_GENERIC_ERROR_RESPONSE);
         EXPECT_EQ(delay, SC_ZERO_TIME);
-        EXPECT_EQ(transact(cpu.socket, tlm::TLM_IGNORE_COMMAND, kBase, data.data(), 16, delay),
+        EXPECT_EQ(cpu.transport(tlm::TLM_IGNORE_COMMAND, kBase, data.data(), 16, delay),
                   tlm::TLM_OK_RESPONSE);
         EXPECT_EQ(delay, SC_ZERO_TIME);
         // Zero length at a mapped address: legal, the controller latency alone.
-        EXPECT_EQ(transact(cpu.socket, tlm::TLM_WRITE_COMMAND, kBase + 5, nullptr, 0, delay), tlm::TLM_OK_RESPONSE);
+        EXPECT_EQ(cpu.transport(tlm::TLM_WRITE_COMMAND, kBase + 5, nullptr, 0, delay), tlm::TLM_OK_RESPONSE);
         EXPECT_EQ(delay, ns(10));
     });
     EXPECT_EQ(bench.mem.pages_allocated(), 0u);

@@ -19,6 +19,7 @@
 #include "common/rng.hpp"
 #include "hw/mem/simple_memory.hpp"
 #include "tests/support/sc_test.hpp"
+#include "tests/support/script_initiator.hpp"
 
 namespace edgebert::hw {
 namespace {
@@ -32,61 +33,7 @@ constexpr uint64_t GiB = 1024 * 1024 * KiB;
 
 class SimpleMemoryTest : public edgebert::test::ScTest {};
 
-// Runs a test script in an SC_THREAD and offers one-call transactions.
-struct Initiator : sc_core::sc_module {
-    tlm_utils::simple_initiator_socket<Initiator> socket;
-    std::function<void(Initiator&)> script;
-    bool finished = false;
-
-    explicit Initiator(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {
-        SC_HAS_PROCESS(Initiator);
-        SC_THREAD(run);
-    }
-    void run() {
-        if (script) script(*this);
-        finished = true;
-    }
-
-    struct Options {
-        const uint8_t* byte_enable = nullptr;
-        unsigned byte_enable_length = 0;
-        unsigned streaming_width = 0;  // 0: equal to the length
-    };
-
-    tlm::tlm_response_status transport(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, unsigned len,
-                                       sc_time& delay, const Options& opt) {
-        tlm::tlm_generic_payload t;
-        t.set_command(cmd);
-        t.set_address(addr);
-        t.set_data_ptr(data);
-        t.set_data_length(len);
-        t.set_streaming_width(opt.streaming_width ? opt.streaming_width : len);
-        t.set_byte_enable_ptr(const_cast<uint8_t*>(opt.byte_enable));
-        t.set_byte_enable_length(opt.byte_enable_length);
-        t.set_dmi_allowed(false);
-        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        socket->b_transport(t, delay);
-        return t.get_response_status();
-    }
-    tlm::tlm_response_status transport(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, unsigned len,
-                                       sc_time& delay) {
-        return transport(cmd, addr, data, len, delay, Options{});
-    }
-    tlm::tlm_response_status write(uint64_t addr, std::vector<uint8_t> data, sc_time& delay) {
-        return transport(tlm::TLM_WRITE_COMMAND, addr, data.data(), static_cast<unsigned>(data.size()), delay);
-    }
-    tlm::tlm_response_status read(uint64_t addr, std::vector<uint8_t>& data, sc_time& delay) {
-        return transport(tlm::TLM_READ_COMMAND, addr, data.data(), static_cast<unsigned>(data.size()), delay);
-    }
-    unsigned debug(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, unsigned len) {
-        tlm::tlm_generic_payload t;
-        t.set_command(cmd);
-        t.set_address(addr);
-        t.set_data_ptr(data);
-        t.set_data_length(len);
-        return socket->transport_dbg(t);
-    }
-};
+using Initiator = edgebert::test::ScriptInitiator;
 
 // Builds memory + initiator, runs the script to completion.
 struct Bench {
