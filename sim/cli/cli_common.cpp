@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "hw/formats/pruning.hpp"
+#include "sim/cli/commands.hpp"
 #include "embedded_configs.hpp"
 
 namespace edgebert::cli {
@@ -78,6 +79,24 @@ PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& w
     ro.act_max = &p.act_max;
     p.reference = model::run_reference(cfg, p.weights.weights, p.input, ro);
     return p;
+}
+
+void WorkloadOptions::add_to(boost::program_options::options_description& desc) {
+    namespace po = boost::program_options;
+    desc.add_options()
+        ("soc", po::value(&soc_path), "SoC config (default: embedded configs/soc/default.json)")
+        ("model", po::value(&model_path), "model config.json (default: embedded albert-base-v2)")
+        ("weights", po::value(&weights_path), "safetensors weights (default: synthetic weights of --seed)")
+        ("seed", po::value(&seed)->default_value(seed), "seed of the synthetic weights and tokens")
+        ("seq-len", po::value(&seq_len)->default_value(seq_len), "tokens")
+        ("tokens", po::value(&tokens), "comma-separated token ids (overrides --seq-len and the synthetic tokens)")
+        ("layers", po::value(&layers)->default_value(layers), "encoder layers to run")
+        ("prune", po::value(&prune)->default_value(prune), "magnitude sparsity of the encoder weights, [0, 1)");
+}
+
+PreparedModel WorkloadOptions::prepare(const model::AlbertConfig& cfg) const {
+    return prepare_model(cfg, weights_path, seed, seq_len, layers, prune,
+                         tokens.empty() ? std::vector<int32_t>{} : parse_token_list(tokens));
 }
 
 }  // namespace edgebert::cli

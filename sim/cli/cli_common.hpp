@@ -58,4 +58,18 @@ struct PreparedModel {
 PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& weights_path, uint64_t seed,
                             int seq_len, int layers, double prune, const std::vector<int32_t>& tokens = {});
 
+// The options that choose a compiled workload, shared by `run` and `compile`:
+// --soc, --model, --weights, --seed, --seq-len, --tokens, --layers, --prune.
+struct WorkloadOptions {
+    std::string soc_path, model_path, weights_path, tokens;
+    uint64_t seed = 1;
+    int seq_len = 128;
+    int layers = 1;
+    double prune = 0.5;
+
+    void add_to(boost::program_options::options_description& desc);
+    // prepare_model with these options (--tokens parsed, overriding --seq-len).
+    PreparedModel prepare(const model::AlbertConfig& cfg) const;
+};
+
 }  // namespace edgebert::cli

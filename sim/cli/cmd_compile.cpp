@@ -26,19 +26,11 @@ void write_file(const std::string& path, const void* data, size_t len) {
 
 int cmd_compile(const std::vector<std::string>& args) {
     po::options_description desc("options");
-    std::string soc_path, model_path, weights_path, out, target = "edgebert", mode = "optimized";
-    int seq_len = 128, layers = 1;
-    uint64_t seed = 1;
-    double prune = 0.5;
+    WorkloadOptions w;
+    std::string out, target = "edgebert", mode = "optimized";
     bool listing = false;
+    w.add_to(desc);
     desc.add_options()
-        ("soc", po::value(&soc_path), "SoC config (default: embedded configs/soc/default.json)")
-        ("model", po::value(&model_path), "model config.json (default: embedded albert-base-v2)")
-        ("weights", po::value(&weights_path), "safetensors weights (default: synthetic weights of --seed)")
-        ("seed", po::value(&seed)->default_value(1), "seed of the synthetic weights and tokens")
-        ("seq-len", po::value(&seq_len)->default_value(128), "tokens")
-        ("layers", po::value(&layers)->default_value(1), "encoder layers")
-        ("prune", po::value(&prune)->default_value(0.5), "magnitude sparsity of the encoder weights, [0, 1)")
         ("target", po::value(&target)->default_value(target), "edgebert | systolic | cpu")
         ("mode", po::value(&mode)->default_value(mode), "optimized | thesis")
         ("out", po::value(&out), "write the program to FILE and its DRAM image to FILE.img")
@@ -47,13 +39,13 @@ int cmd_compile(const std::vector<std::string>& args) {
     if (!parse_options("compile", "[options]", desc, args, vm)) return 0;
     if (out.empty() && !listing) throw Error("compile: nothing to do (give --out FILE and/or --listing)");
 
-    const auto soc = load_soc(soc_path);
-    const auto cfg = load_model_config(model_path);
-    const PreparedModel pm = prepare_model(cfg, weights_path, seed, seq_len, layers, prune);
+    const auto soc = load_soc(w.soc_path);
+    const auto cfg = load_model_config(w.model_path);
+    const PreparedModel pm = w.prepare(cfg);
     compiler::CompileOptions o;
     o.target = compiler::parse_target(target);
     o.mode = compiler::parse_mode(mode);
-    o.layers = layers;
+    o.layers = w.layers;
     const auto m = compiler::compile_model(cfg, pm.weights.weights, pm.input, soc, o, pm.act_max);
     if (listing) std::cout << m.program.listing();
     if (!out.empty()) {

@@ -101,25 +101,15 @@ Accuracy accuracy(const std::vector<float>& got, const std::vector<float>& ref, 
 
 int cmd_run(const std::vector<std::string>& args) {
     po::options_description desc("options");
-    std::string soc_path, model_path, weights_path, json_path, csv_path, targets = "edgebert,systolic,cpu",
-                mode = "optimized", waves_dir;
-    int seq_len = 128, layers = 1;
-    uint64_t seed = 1;
-    double prune = 0.5;
+    WorkloadOptions w;
+    std::string json_path, csv_path, targets = "edgebert,systolic,cpu", mode = "optimized", waves_dir;
     bool quiet = false;
-    std::string window, host, tokens_text;
+    std::string window, host;
     double early_exit = 0;
+    w.add_to(desc);
     desc.add_options()
-        ("soc", po::value(&soc_path), "SoC config (default: embedded configs/soc/default.json)")
-        ("model", po::value(&model_path), "model config.json (default: embedded albert-base-v2)")
-        ("weights", po::value(&weights_path), "safetensors weights (default: synthetic weights of --seed)")
-        ("seed", po::value(&seed)->default_value(1), "seed of the synthetic weights and tokens")
-        ("seq-len", po::value(&seq_len)->default_value(128), "tokens")
-        ("tokens", po::value(&tokens_text), "comma-separated token ids (overrides --seq-len and the synthetic tokens)")
-        ("layers", po::value(&layers)->default_value(1), "encoder layers to run")
         ("targets", po::value(&targets)->default_value(targets), "comma-separated: edgebert, systolic, cpu")
         ("mode", po::value(&mode)->default_value(mode), "optimized | thesis (the published software's approach)")
-        ("prune", po::value(&prune)->default_value(0.5), "magnitude sparsity of the encoder weights, [0, 1)")
         ("json", po::value(&json_path), "write the report as JSON")
         ("csv", po::value(&csv_path), "write the breakdown as CSV (target,module,category,cycles)")
         ("waves", po::value(&waves_dir), "write waveforms (VCD of the SoC, FST of the systolic RTL) into DIR")
@@ -131,8 +121,8 @@ int cmd_run(const std::vector<std::string>& args) {
     po::variables_map vm;
     if (!parse_options("run", "[options]", desc, args, vm)) return 0;
 
-    const auto soc = load_soc(soc_path);
-    const auto cfg = load_model_config(model_path);
+    const auto soc = load_soc(w.soc_path);
+    const auto cfg = load_model_config(w.model_path);
     if (host != "native" && host != "iss") throw Error(fmt::format("--host '{}' is not one of: native, iss", host));
     uint64_t window_from = 0, window_to = UINT64_MAX;
     if (!window.empty()) {
@@ -157,9 +147,9 @@ int cmd_run(const std::vector<std::string>& args) {
     const compiler::Mode cmode = compiler::parse_mode(mode);
 
     const auto wall0 = std::chrono::steady_clock::now();
-    const auto tokens = tokens_text.empty() ? std::vector<int32_t>{} : parse_token_list(tokens_text);
-    if (!tokens.empty()) seq_len = static_cast<int>(tokens.size());
-    const PreparedModel pm = prepare_model(cfg, weights_path, seed, seq_len, layers, prune, tokens);
+    const PreparedModel pm = w.prepare(cfg);
+    const int seq_len = pm.input.seq_len();
+    const int layers = w.layers;
     const auto& lw = pm.weights;
     const auto& input = pm.input;
     const auto& act_max = pm.act_max;
@@ -173,7 +163,7 @@ int cmd_run(const std::vector<std::string>& args) {
     report["seq_len"] = seq_len;
     report["layers"] = layers;
     report["weights"] = lw.source;
-    report["prune"] = prune;
+    report["prune"] = w.prune;
     std::map<std::string, uint64_t> totals;
     uint64_t sim_cycles = 0;
     double sim_wall = 0;
