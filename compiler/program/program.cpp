@@ -14,7 +14,7 @@ const char* module_name(uint32_t m) {
 }
 
 const char* category_name(uint32_t c) {
-    static const char* n[] = {"register", "read", "write", "compute", "malloc", "memset", "transpose", "cpu_compute"};
+    static const char* n[] = {"register", "read", "write", "compute", "malloc", "memset", "transpose", "cpu_compute", "flush"};
     return c < EB_CAT_COUNT ? n[c] : "?";
 }
 

@@ -17,6 +17,9 @@
 #pragma once
 
 #include <cfenv>
+#if defined(__x86_64__) && defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 #include <cstdint>
 #include <cstring>
 
@@ -160,15 +163,29 @@ public:
 
     // Around a call into foreign code (the bus, the platform): the host flags
     // it raises are discarded, the guest's pending flags are kept.
+    // On x86-64 only the SSE flags (MXCSR) are saved: foreign code (SystemC
+    // time arithmetic, the NoC and memory models) computes in SSE doubles and
+    // never touches the x87 status word, where the guest's long-double path
+    // may keep pending flags. A cache miss crosses here, so it must be cheap
+    // (glibc's fesetexceptflag rewrites the whole x87 environment).
     class ForeignCall {
     public:
+#if defined(__x86_64__) && defined(__SSE__)
+        ForeignCall() : saved_(_mm_getcsr()) {}
+        ~ForeignCall() { _mm_setcsr(saved_); }
+#else
         ForeignCall() { std::fegetexceptflag(&saved_, FE_ALL_EXCEPT); }
         ~ForeignCall() { std::fesetexceptflag(&saved_, FE_ALL_EXCEPT); }
+#endif
         ForeignCall(const ForeignCall&) = delete;
         ForeignCall& operator=(const ForeignCall&) = delete;
 
     private:
+#if defined(__x86_64__) && defined(__SSE__)
+        unsigned int saved_;
+#else
         std::fexcept_t saved_;
+#endif
     };
 
     class Scope {

@@ -39,6 +39,7 @@
 #include "hw/iss/decode.hpp"
 #include "hw/iss/iss_bus.hpp"
 #include "hw/iss/iss_timing.hpp"
+#include "hw/iss/memory_timing.hpp"
 
 namespace edgebert::iss {
 
@@ -75,6 +76,7 @@ struct IssStats {
     uint64_t interrupts = 0;               // interrupts taken
     uint64_t slow_loads = 0, slow_stores = 0, slow_fetches = 0;
     uint64_t decoded = 0;                  // instructions decoded into the cache
+    uint64_t memory_stall_cycles = 0;      // waiting for the caches (misses, a full store buffer)
 };
 
 class Iss {
@@ -117,6 +119,14 @@ public:
     void invalidate_code(uint64_t addr, uint64_t len);
     void flush_code_cache();
     void invalidate_dmi();
+
+    // Cache timing of fetches, loads and stores to DMI memory (nullptr: ideal
+    // memory, every access costs an L1 hit). Not owned.
+    void set_memory_timing(MemoryTiming* m);
+    // Something outside the core changed the caches: forget the filters.
+    void reset_memory_filters() { filter_[0] = filter_[1] = filter_[2] = ~0ull; }
+    // Accesses (0 fetch, 1 load, 2 store) that hit a filter: L1 hits the model never saw.
+    uint64_t filtered_accesses(int kind) const { return filtered_[kind & 3]; }
 
     // ---- state ----
     uint64_t pc() const { return pc_; }
@@ -204,6 +214,23 @@ private:
 
     // timing
     void apply_timing(const DecodedOp& d);
+    // Cache model hooks: kind is 0 fetch, 1 load, 2 store (the filter index).
+    void memory_access(int kind, uint64_t addr) {
+        if (!mem_timing_) return;
+        if (kind < 2 && mru_[kind].lines) {
+            const MemoryTiming::MruTable& t = mru_[kind];
+            const uint64_t line = addr >> t.shift;
+            if (t.lines[line & t.set_mask] == line) {
+                ++filtered_[kind];
+                return;
+            }
+        } else if ((addr >> filter_shift_) == filter_[kind]) {
+            ++filtered_[kind];  // an L1 hit that changes nothing: counted, not modelled
+            return;
+        }
+        memory_access_slow(kind, addr);
+    }
+    void memory_access_slow(int kind, uint64_t addr);
 
     IssBus& bus_;
     IssConfig config_;
@@ -258,6 +285,13 @@ private:
     uint64_t ready_[kScoreboardRegs] = {};
     uint64_t div_free_ = 0;
     uint64_t fdiv_free_ = 0;
+
+    // cache model: filtered lines of fetch / load / store (see memory_timing.hpp)
+    MemoryTiming* mem_timing_ = nullptr;
+    unsigned filter_shift_ = 4;
+    uint64_t filter_[3] = {~0ull, ~0ull, ~0ull};
+    uint64_t filtered_[3] = {0, 0, 0};
+    MemoryTiming::MruTable mru_[2];
 
     // DMI: all regions, and the primary one copied into plain members for the fast path
     std::vector<std::unique_ptr<DmiRegion>> regions_;

@@ -27,6 +27,7 @@ const char* to_string(NocPlane p) {
         case NocPlane::Dma: return "dma";
         case NocPlane::Mmio: return "mmio";
         case NocPlane::Irq: return "irq";
+        case NocPlane::Coh: return "coh";
     }
     return "?";
 }
@@ -230,27 +231,42 @@ sc_core::sc_time MeshNoc::first_fit(Link& l, sc_core::sc_time ready, sc_core::sc
     // Every initiator's local time is at or after the global time, so no
     // packet can start before it: intervals that ended by then are history.
     const sc_core::sc_time now = sc_core::sc_time_stamp();
-    while (!busy.empty() && busy.begin()->second <= now) busy.erase(busy.begin());
+    while (l.head < busy.size() && busy[l.head].second <= now) ++l.head;
+    if (l.head >= 64 && 2 * l.head >= busy.size()) {
+        busy.erase(busy.begin(), busy.begin() + static_cast<std::ptrdiff_t>(l.head));
+        l.head = 0;
+    }
+    const auto first = busy.begin() + static_cast<std::ptrdiff_t>(l.head);
 
+    // Common case: the packet comes after every reservation.
+    if (first == busy.end() || busy.back().second <= ready) {
+        if (first != busy.end() && busy.back().second == ready) {
+            busy.back().second = ready + length;
+        } else {
+            busy.emplace_back(ready, ready + length);
+        }
+        return ready;
+    }
     // The first gap of `length` at or after `ready`.
     sc_core::sc_time t = ready;
-    auto it = busy.upper_bound(t);  // first interval starting after t
-    if (it != busy.begin() && std::prev(it)->second > t) t = std::prev(it)->second;
+    auto it = std::upper_bound(first, busy.end(), t,
+                               [](const sc_core::sc_time& v, const auto& iv) { return v < iv.first; });
+    if (it != first && std::prev(it)->second > t) t = std::prev(it)->second;
     while (it != busy.end() && it->first < t + length) {
         t = std::max(t, it->second);
         ++it;
     }
     // Insert [t, t + length) before `it`, merged with touching neighbours.
-    sc_core::sc_time start = t;
+    const sc_core::sc_time start = t;
     sc_core::sc_time end = t + length;
     if (it != busy.end() && it->first == end) {
         end = it->second;
         it = busy.erase(it);
     }
-    if (it != busy.begin() && std::prev(it)->second == start) {
+    if (it != busy.begin() + static_cast<std::ptrdiff_t>(l.head) && std::prev(it)->second == start) {
         std::prev(it)->second = end;
     } else {
-        busy.emplace_hint(it, start, end);
+        busy.emplace(it, start, end);
     }
     return t;
 }

@@ -6,8 +6,8 @@
 // four output links to its neighbours plus the two local ports of its tile:
 // Inject (tile -> router, shared by everything on the tile that sends) and
 // Eject (router -> tile). Each of these is a directed link with its own
-// reservation and statistics; there are three independent physical planes
-// (DMA, MMIO, IRQ), so traffic on one plane never delays another.
+// reservation and statistics; there are four independent physical planes
+// (DMA, MMIO, IRQ, coherence), so traffic on one plane never delays another.
 //
 // Routing. Dimension order, X then Y: a packet first moves along its row to the
 // destination column, then along that column.
@@ -99,9 +99,11 @@
 
 namespace edgebert::hw {
 
-enum class NocPlane { Dma = 0, Mmio = 1, Irq = 2 };
-inline constexpr int kNocPlanes = 3;
-const char* to_string(NocPlane p);  // "dma", "mmio", "irq"
+// Coh: the coherence plane, carrying the CPU tile's cache misses, writebacks
+// and recalls to and from the memory tile's LLC.
+enum class NocPlane { Dma = 0, Mmio = 1, Irq = 2, Coh = 3 };
+inline constexpr int kNocPlanes = 4;
+const char* to_string(NocPlane p);  // "dma", "mmio", "irq", "coh"
 
 // Output links of the router of one tile (Inject is the tile's link into it).
 enum class NocPort { East = 0, West = 1, South = 2, North = 3, Inject = 4, Eject = 5 };
@@ -224,9 +226,12 @@ private:
     };
     struct Link {
         sc_core::sc_time busy_until = sc_core::SC_ZERO_TIME;  // end of the latest reservation
-        // FirstFit: disjoint busy intervals start -> end, touching ones merged;
-        // those that ended before sc_time_stamp() are dropped.
-        std::map<sc_core::sc_time, sc_core::sc_time> busy;
+        // FirstFit: disjoint busy intervals [start, end) sorted by start,
+        // touching ones merged; those before `head` ended before
+        // sc_time_stamp() and are history. A sorted vector, because packets
+        // mostly arrive in time order: appending is the common case.
+        std::vector<std::pair<sc_core::sc_time, sc_core::sc_time>> busy;
+        size_t head = 0;
         NocLinkStats stats;
     };
     struct Plane {
@@ -242,7 +247,9 @@ private:
     bool on_grid(int x, int y) const { return x >= 0 && x < cfg_.cols && y >= 0 && y < cfg_.rows; }
     void check_tile(const char* what, const std::string& name, int x, int y) const;
     sc_core::sc_time cycles(uint64_t n) const { return sc_core::sc_time::from_value(cycle_.value() * n); }
-    double to_cycles(const sc_core::sc_time& t) const { return t.to_seconds() / cycle_.to_seconds(); }
+    double to_cycles(const sc_core::sc_time& t) const {
+        return static_cast<double>(t.value()) / static_cast<double>(cycle_.value());  // exact for whole cycles
+    }
     sc_core::sc_time route_packet(NocPlane plane, int x0, int y0, int x1, int y1, uint64_t flits,
                                   sc_core::sc_time start);
     sc_core::sc_time reserve(Plane& p, int x, int y, NocPort port, uint64_t flits, sc_core::sc_time ready);

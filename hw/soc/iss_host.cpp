@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "common/error.hpp"
+#include "hw/iss/fp.hpp"
 #include "hw/mem/dram.hpp"
+#include "hw/mem/memory_request.hpp"
 
 namespace edgebert::hw {
 
@@ -71,12 +74,15 @@ private:
         t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         h_.data->b_transport(t, delay);
         sc_core::wait(delay);
+        h_.iss_->reset_memory_filters();  // DMA may have recalled lines meanwhile
         // The core adds the stall to mcycle after the access; SystemC time and
         // the accounting already cover it.
         const uint64_t stall = static_cast<uint64_t>(delay / h_.period_ + 0.5);
         stall_cycles += stall;
         h_.synced_ += stall;
-        h_.accounts_[h_.region_][static_cast<size_t>(HostCategory::Register)] += stall;
+        // As on the native host: register time, or the runtime's override (e.g. "flush").
+        const HostCategory c = h_.override_ >= 0 ? static_cast<HostCategory>(h_.override_) : HostCategory::Register;
+        h_.accounts_[h_.region_][static_cast<size_t>(c)] += stall;
         h_.accounted_ += stall;
         // A register access (e.g. a PLIC claim) can change the interrupt line the
         // core sees; without this, wfi would not sleep until the next quantum.
@@ -87,12 +93,75 @@ private:
     IssHost& h_;
 };
 
+// The L2's misses and writebacks as coherence-plane transactions, issued at
+// the core's local time (no sync: the NoC, the LLC and the DRAM only annotate).
+class IssHost::Backside : public CpuCaches::Backside {
+public:
+    explicit Backside(IssHost& h) : h_(h), line_(4096) {}
+    uint64_t fill(uint64_t line, unsigned bytes, uint64_t now) override {
+        return transact(tlm::TLM_READ_COMMAND, MemoryRequest::Kind::CpuFill, line, bytes, now);
+    }
+    uint64_t writeback(uint64_t line, unsigned bytes, uint64_t now) override {
+        return transact(tlm::TLM_WRITE_COMMAND, MemoryRequest::Kind::CpuWriteback, line, bytes, now);
+    }
+
+private:
+    uint64_t transact(tlm::tlm_command cmd, MemoryRequest::Kind kind, uint64_t addr, unsigned bytes, uint64_t now) {
+        iss::fp::FpEnv::ForeignCall guard;  // sc_time arithmetic must not leave host FP flags behind
+        tlm::tlm_generic_payload t;
+        MemoryRequest req;
+        req.kind = kind;
+        req.tile = h_.cpu_tile_;
+        t.set_command(cmd);
+        t.set_address(addr);
+        t.set_data_ptr(line_.data());  // timing only: the memory tile does not touch the data
+        t.set_data_length(bytes);
+        t.set_streaming_width(bytes);
+        t.set_byte_enable_ptr(nullptr);
+        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        t.set_extension(&req);
+        const uint64_t ahead = now > h_.synced_ ? now - h_.synced_ : 0;
+        const sc_core::sc_time before = h_.period_ * static_cast<double>(ahead);
+        sc_core::sc_time delay = before;
+        h_.coh->b_transport(t, delay);
+        t.clear_extension(&req);
+        if (t.is_response_error())
+            throw Error(fmt::format("{}: the memory tile refused a line {} at 0x{:x} ({})", h_.name(),
+                                    kind == MemoryRequest::Kind::CpuFill ? "fill" : "writeback", addr,
+                                    t.get_response_string()));
+        return static_cast<uint64_t>(std::ceil((delay - before) / h_.period_ - 1e-9));
+    }
+
+    IssHost& h_;
+    std::vector<uint8_t> line_;
+};
+
 IssHost::IssHost(sc_core::sc_module_name name, const SocConfig& cfg, Dram& dram)
-    : sc_module(name), data("data"), cfg_(cfg), dram_(dram),
+    : sc_module(name), data("data"), coh("coh"), cfg_(cfg), dram_(dram),
       period_(sc_core::sc_time(1e6 / cfg.cpu_clock_mhz, sc_core::SC_PS)), bus_(std::make_unique<Bus>(*this)) {
+    for (size_t i = 0; i < cfg.tiles.size(); ++i)
+        if (cfg.tiles[i].kind == TileKind::Cpu) cpu_tile_ = static_cast<int>(i);
     iss::IssConfig ic;
     ic.reset_pc = cfg.dram.base;
+    if (cfg.caches.enabled) {
+        caches_ = std::make_unique<CpuCaches>(cfg.caches, cfg.caches.store_buffer_entries);
+        backside_ = std::make_unique<Backside>(*this);
+        caches_->set_backside(backside_.get());
+        // The L1 D$ returns data hit_latency cycles after the address: a
+        // dependent instruction issues one cycle later (ISS latency semantics).
+        if (cfg.caches.l1d.enabled) ic.timing.load = cfg.caches.l1d.hit_latency_cycles + 1;
+    }
     iss_ = std::make_unique<iss::Iss>(*bus_, ic);
+    if (caches_) iss_->set_memory_timing(caches_.get());
+}
+
+sc_core::sc_time IssHost::flush_caches(sc_core::sc_time start) {
+    if (!caches_) return sc_core::SC_ZERO_TIME;
+    // Core cycle `synced_` is SystemC's present; `start` may lie ahead of it.
+    const sc_core::sc_time ahead = start > sc_core::sc_time_stamp() ? start - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
+    const CpuCaches::FlushResult f = caches_->flush(synced_ + static_cast<uint64_t>(ahead / period_ + 0.5));
+    iss_->reset_memory_filters();
+    return period_ * static_cast<double>(f.cycles);
 }
 
 IssHost::~IssHost() = default;
@@ -121,6 +190,7 @@ void IssHost::sync() {
         sc_core::wait(period_ * static_cast<double>(now - synced_));
         synced_ = now;
     }
+    iss_->reset_memory_filters();  // other initiators ran meanwhile (recalls, flushes)
 }
 
 void IssHost::account_until_now() {
@@ -166,6 +236,7 @@ IssRunResult IssHost::run(uint64_t max_cycles) {
         if (stop == iss::StopReason::Wfi) {
             const auto t0 = sc_core::sc_time_stamp();
             if (!ext_irq_->read()) sc_core::wait(ext_irq_->posedge_event());
+            iss_->reset_memory_filters();
             const uint64_t slept = static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / period_ + 0.5);
             iss_->add_cycles(slept);
             synced_ += slept;

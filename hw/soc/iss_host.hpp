@@ -1,10 +1,14 @@
 // The cpu tile with a RISC-V core: the instruction-set simulator (hw/iss)
 // running bare-metal firmware inside the SoC. Loads and stores to the tiles'
 // registers, the PLIC and the UART are TLM transactions through the NoC's
-// MMIO plane; DRAM is reached through a direct pointer (DMI), i.e. as an ideal
-// L1 whose hits cost what the core's timing table says (no miss model). The
-// core runs ahead of SystemC time by at most one quantum and synchronises at
-// every MMIO access, at wfi and at the end of each quantum.
+// MMIO plane. DRAM data is reached through a direct pointer (DMI); its timing
+// comes from the CPU tile's caches (hw/mem/cpu_caches.hpp), whose L2 misses
+// and writebacks travel to the memory tile's LLC as transactions on the NoC's
+// coherence plane, issued at the core's local time without a sync (the NoC,
+// LLC and DRAM only annotate). With `caches.enabled` false, DRAM is an ideal
+// L1 (every access costs a hit). The core runs ahead of SystemC time by at
+// most one quantum and synchronises at every MMIO access, at wfi and at the
+// end of each quantum.
 #pragma once
 
 #include <systemc>
@@ -18,6 +22,7 @@
 #include "hw/edgebert/trace_signal.hpp"
 #include "hw/iss/elf_loader.hpp"
 #include "hw/iss/iss.hpp"
+#include "hw/mem/cpu_caches.hpp"
 #include "hw/soc/native_host.hpp"
 #include "hw/soc/soc_config.hpp"
 
@@ -39,6 +44,7 @@ public:
     ~IssHost() override;
 
     tlm_utils::simple_initiator_socket<IssHost> data;  // to the NoC (MMIO plane)
+    tlm_utils::simple_initiator_socket<IssHost> coh;   // to the NoC (coherence plane): L2 misses, writebacks
     void connect_interrupt(TraceSignal<bool>& ext_irq) { ext_irq_ = &ext_irq; }
 
     // Loads an ELF into DRAM (through the backdoor, before the run).
@@ -50,10 +56,16 @@ public:
     // runtime's marker writes (firmware/common/hal_riscv.c).
     const std::map<RegionKey, CategoryCycles>& accounts() const { return accounts_; }
     const iss::Iss& core() const { return *iss_; }
+    // The CPU tile's caches (nullptr with caches off).
+    CpuCaches* caches() { return caches_.get(); }
+    const CpuCaches* caches() const { return caches_.get(); }
+    // ESP's L2 flush command (the L2 cache controller): CPU-side flush at `start`.
+    sc_core::sc_time flush_caches(sc_core::sc_time start);
     sc_core::sc_time period() const { return period_; }
 
 private:
     class Bus;
+    class Backside;
     void sync();
     void account_until_now();
     void marker(uint32_t v);
@@ -62,8 +74,11 @@ private:
     Dram& dram_;
     sc_core::sc_time period_;
     std::unique_ptr<Bus> bus_;
+    std::unique_ptr<CpuCaches> caches_;
+    std::unique_ptr<Backside> backside_;
     std::unique_ptr<iss::Iss> iss_;
     TraceSignal<bool>* ext_irq_ = nullptr;
+    int cpu_tile_ = -1;         // index of the cpu tile in the config
     uint64_t synced_ = 0;       // core cycles already matched by SystemC time
     uint64_t accounted_ = 0;    // core cycles already attributed to a category
     RegionKey region_;

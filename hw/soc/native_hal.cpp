@@ -107,6 +107,21 @@ eb_platform platform_of(const SocConfig& cfg) {
         p.systolic_irq = static_cast<uint32_t>(s.front()->irq);
     }
     p.systolic_size = static_cast<uint32_t>(cfg.systolic.size);
+    p.l2_ctrl_base = cfg.map.l2_ctrl_base;
+    p.llc_ctrl_base = cfg.map.llc_ctrl_base;
+    auto csr_of = [&](const TileSpec* t) -> uint64_t {
+        if (!cfg.esp || !t) return 0;
+        const uint64_t index = static_cast<uint64_t>(t - cfg.tiles.data());
+        return cfg.esp->csr_base + index * cfg.esp->csr_tile_stride + EspConfig::kCoherenceOffset;
+    };
+    if (auto e = cfg.tiles_of(TileKind::Edgebert); !e.empty()) {
+        p.edgebert_coherence = static_cast<uint32_t>(e.front()->coherence);
+        p.edgebert_coherence_csr = csr_of(e.front());
+    }
+    if (auto s = cfg.tiles_of(TileKind::Systolic); !s.empty()) {
+        p.systolic_coherence = static_cast<uint32_t>(s.front()->coherence);
+        p.systolic_coherence_csr = csr_of(s.front());
+    }
     return p;
 }
 

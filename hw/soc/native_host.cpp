@@ -16,7 +16,7 @@ constexpr size_t kLineBytes = 64;  // bulk copies move one cache line per transa
 
 const char* host_category_name(HostCategory c) {
     static const char* names[] = {"register", "read", "write", "compute", "malloc", "memset", "transpose",
-                                  "cpu_compute"};
+                                  "cpu_compute", "flush"};
     return names[static_cast<size_t>(c)];
 }
 

@@ -25,7 +25,7 @@ namespace edgebert::hw {
 class Dram;
 
 // Categories of the published breakdown (same order as eb_category).
-enum class HostCategory { Register, Read, Write, Compute, Malloc, Memset, Transpose, CpuCompute, Count };
+enum class HostCategory { Register, Read, Write, Compute, Malloc, Memset, Transpose, CpuCompute, Flush, Count };
 const char* host_category_name(HostCategory c);
 constexpr size_t kHostCategories = static_cast<size_t>(HostCategory::Count);
 

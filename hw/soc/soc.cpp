@@ -1,5 +1,7 @@
 #include "hw/soc/soc.hpp"
 
+#include <fmt/format.h>
+
 #include <exception>
 
 #include "common/error.hpp"
@@ -49,30 +51,65 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, bool with_iss)
     const TileSpec* io = cfg_.io();
     const int io_x = io ? io->x : cpu.x, io_y = io ? io->y : cpu.y;
 
-    // Initiators, in binding order: the host on the MMIO plane, then every DMA master.
+    // Initiators, in binding order: the host on the MMIO plane, then every DMA
+    // master through its tile's DMA port (which tags the coherence mode).
     noc.add_initiator(cpu.x, cpu.y, NocPlane::Mmio, "host");
     host.data.bind(noc.in);
+    auto dma_port = [&](const TileSpec& t) -> DmaPort& {
+        const int index = static_cast<int>(&t - cfg_.tiles.data());
+        auto port = std::make_unique<DmaPort>((t.name + "_dma_port").c_str(), index, t.coherence);
+        noc.add_initiator(t.x, t.y, NocPlane::Dma, t.name + ".dma");
+        port->out.bind(noc.in);
+        return *(dma_ports_[t.name] = std::move(port));
+    };
     for (const TileSpec* t : cfg_.tiles_of(TileKind::Edgebert)) {
         edgebert_.push_back(std::make_unique<EdgebertTile>(t->name.c_str(), cfg_.edgebert));
-        noc.add_initiator(t->x, t->y, NocPlane::Dma, t->name + ".dma");
-        edgebert_.back()->axi_master().bind(noc.in);
+        edgebert_.back()->axi_master().bind(dma_port(*t).in);
     }
     for (const TileSpec* t : cfg_.tiles_of(TileKind::Systolic)) {
         systolic_.push_back(std::make_unique<SystolicTile>(t->name.c_str(), cfg_.systolic));
-        noc.add_initiator(t->x, t->y, NocPlane::Dma, t->name + ".dma");
-        systolic_.back()->axi_master.bind(noc.in);
+        systolic_.back()->axi_master.bind(dma_port(*t).in);
     }
 
     if (with_iss) {
         iss_host_ = std::make_unique<IssHost>("iss", cfg_, dram);
         noc.add_initiator(cpu.x, cpu.y, NocPlane::Mmio, "iss");
         iss_host_->data.bind(noc.in);
+        noc.add_initiator(cpu.x, cpu.y, NocPlane::Coh, "iss.coh");
+        iss_host_->coh.bind(noc.in);
     }
 
     // Targets: DRAM in the memory tile, register windows, the io tile's
     // peripherals, the timer beside the cpu.
+    MemoryTile::Geometry where;
+    where.x = mem.x;
+    where.y = mem.y;
+    where.cpu_x = cpu.x;
+    where.cpu_y = cpu.y;
+    memory_tile_ = std::make_unique<MemoryTile>("mem_tile", cfg_.caches, dram, noc, where);
     noc.add_target(mem.x, mem.y, cfg_.dram.base, cfg_.dram.size, "dram");
-    noc.out.bind(dram.socket);
+    noc.out.bind(memory_tile_->in);
+    memory_tile_->to_dram.bind(dram.socket);
+    if (iss_host_ && iss_host_->caches()) {
+        memory_tile_->set_cpu_caches(iss_host_->caches());
+        iss_host_->caches()->set_stale_read_observer([this](uint64_t line) {
+            CoherenceWarning w;
+            w.kind = "cpu_read_stale";
+            w.addr = line;
+            w.lines = 1;
+            memory_tile_->warn(std::move(w));
+        });
+    }
+    // ESP's cache controllers: the L2's in the CPU tile, the LLC's in the memory tile.
+    l2_ctrl_ = std::make_unique<CacheController>("l2_ctrl", cfg_.map.l2_ctrl_base, 0, [this](sc_core::sc_time start) {
+        return iss_host_ ? iss_host_->flush_caches(start) : sc_core::SC_ZERO_TIME;
+    });
+    noc.add_target(cpu.x, cpu.y, cfg_.map.l2_ctrl_base, CacheController::kWindowBytes, "l2_ctrl");
+    noc.out.bind(l2_ctrl_->socket);
+    llc_ctrl_ = std::make_unique<CacheController>("llc_ctrl", cfg_.map.llc_ctrl_base, 0,
+                                                  [this](sc_core::sc_time start) { return memory_tile_->flush(start); });
+    noc.add_target(mem.x, mem.y, cfg_.map.llc_ctrl_base, CacheController::kWindowBytes, "llc_ctrl");
+    noc.out.bind(llc_ctrl_->socket);
     auto window = [&](const TileSpec& t, auto& target_socket) {
         adapters_.push_back(std::make_unique<WindowAdapter>((t.name + "_window").c_str(), t.reg_base));
         noc.add_target(t.x, t.y, t.reg_base, t.reg_size, t.name + ".regs");
@@ -88,6 +125,29 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, bool with_iss)
     noc.out.bind(uart.socket);
     noc.add_target(cpu.x, cpu.y, cfg_.map.timer_base, cfg_.map.timer_size, "timer");
     noc.out.bind(timer.socket);
+
+    // DMA coherence per accelerator tile; with an "esp" section, ESP's per-tile
+    // CSR block sets it: each tile's block sits at that tile on the MMIO plane
+    // (ESP reaches tile CSRs over its I/O plane).
+    for (const auto& t : cfg_.tiles)
+        if (t.kind == TileKind::Edgebert || t.kind == TileKind::Systolic) dma_coherence_[t.name] = t.coherence;
+    if (cfg_.esp) {
+        EspCsrConfig ec;
+        ec.base = cfg_.esp->csr_base;
+        ec.tile_stride = cfg_.esp->csr_tile_stride;
+        ec.clock_mhz = cfg_.noc.clock_mhz;
+        esp_csr_ = std::make_unique<EspCsr>("esp_csr", ec, cfg_.tiles);
+        esp_csr_->set_coherence_callback(
+            [this](const TileSpec& t, DmaCoherence mode) { set_dma_coherence(t.name, mode); });
+        for (size_t i = 0; i < cfg_.tiles.size(); ++i) {
+            const TileSpec& t = cfg_.tiles[i];
+            // Pass-through (base 0): the CSR block decodes global addresses itself.
+            adapters_.push_back(std::make_unique<WindowAdapter>((t.name + "_csr_window").c_str(), 0));
+            noc.add_target(t.x, t.y, ec.base + i * ec.tile_stride, ec.tile_stride, t.name + ".csr");
+            noc.out.bind(adapters_.back()->in);
+            adapters_.back()->out.bind(esp_csr_->socket);
+        }
+    }
 
     // Interrupts: tile -> interrupt plane -> PLIC (in the io tile) -> host.
     ei = si = 0;
@@ -130,6 +190,32 @@ IssRunResult Soc::run_firmware(const std::string& elf, uint64_t max_cycles) {
     IssRunResult r;
     run([&](NativeHost&) { r = iss_host_->run(max_cycles); });
     return r;
+}
+
+DmaCoherence Soc::dma_coherence(const std::string& tile_name) const {
+    const auto it = dma_coherence_.find(tile_name);
+    if (it == dma_coherence_.end())
+        throw Error(fmt::format("SoC: '{}' is not an accelerator tile (DMA coherence applies to edgebert and "
+                                "systolic tiles)",
+                                tile_name));
+    return it->second;
+}
+
+void Soc::set_dma_coherence(const std::string& tile_name, DmaCoherence mode) {
+    const auto it = dma_coherence_.find(tile_name);
+    if (it == dma_coherence_.end())
+        throw Error(fmt::format("SoC: '{}' is not an accelerator tile (DMA coherence applies to edgebert and "
+                                "systolic tiles)",
+                                tile_name));
+    if (mode == DmaCoherence::Full)
+        throw Error(fmt::format("SoC: '{}': fully coherent DMA is not modelled (no accelerator-side cache); "
+                                "use none, llc or recall",
+                                tile_name));
+    it->second = mode;
+    if (auto p = dma_ports_.find(tile_name); p != dma_ports_.end()) p->second->set_mode(mode);
+    if (esp_csr_)
+        for (size_t i = 0; i < cfg_.tiles.size(); ++i)
+            if (cfg_.tiles[i].name == tile_name) esp_csr_->set_coherence(i, mode);
 }
 
 void Soc::trace(sc_core::sc_trace_file* tf) const {

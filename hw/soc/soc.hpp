@@ -8,12 +8,18 @@
 #include <systemc>
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "hw/edgebert/edgebert_tile.hpp"
 #include "hw/mem/dram.hpp"
 #include "hw/noc/mesh_noc.hpp"
+#include "hw/mem/memory_tile.hpp"
+#include "hw/soc/cache_controller.hpp"
+#include "hw/soc/dma_port.hpp"
+#include "hw/soc/esp_csr.hpp"
 #include "hw/soc/irq_link.hpp"
 #include "hw/soc/iss_host.hpp"
 #include "hw/soc/native_host.hpp"
@@ -45,6 +51,23 @@ public:
     // Loads an ELF and runs it on the RISC-V core until it exits or max_cycles pass.
     IssRunResult run_firmware(const std::string& elf, uint64_t max_cycles);
     IssHost& iss() { return *iss_host_; }
+    bool has_iss() const { return iss_host_ != nullptr; }
+
+    // DMA coherence mode of an accelerator tile (edgebert / systolic): its
+    // configured power-on mode (TileSpec::coherence) until software writes the
+    // tile's ESP coherence CSR or set_dma_coherence() is called. Both throw
+    // Error for a name that is not an accelerator tile. set_dma_coherence also
+    // updates the CSR (if the SoC has the ESP CSR block) without re-entering it.
+    DmaCoherence dma_coherence(const std::string& tile_name) const;
+    void set_dma_coherence(const std::string& tile_name, DmaCoherence mode);
+    // The memory tile (LLC, DMA coherence checks) in front of the DRAM.
+    MemoryTile& memory_tile() { return *memory_tile_; }
+    const MemoryTile& memory_tile() const { return *memory_tile_; }
+    // ESP's cache controllers (flush commands) of the CPU tile's L2 and the LLC.
+    CacheController& l2_controller() { return *l2_ctrl_; }
+    CacheController& llc_controller() { return *llc_ctrl_; }
+    // ESP's per-tile CSR block; nullptr when the config has no "esp" section.
+    EspCsr* esp_csr() { return esp_csr_.get(); }
 
     // Adds the SoC's signals (every tile, the PLIC output, interrupt links) to a VCD.
     void trace(sc_core::sc_trace_file* tf) const;
@@ -66,6 +89,11 @@ private:
     std::vector<std::unique_ptr<WindowAdapter>> adapters_;
     std::vector<std::unique_ptr<IrqLink>> irq_links_;
     std::unique_ptr<IssHost> iss_host_;
+    std::unique_ptr<EspCsr> esp_csr_;
+    std::unique_ptr<MemoryTile> memory_tile_;
+    std::unique_ptr<CacheController> l2_ctrl_, llc_ctrl_;
+    std::map<std::string, std::unique_ptr<DmaPort>> dma_ports_;  // accelerator tile name -> its DMA port
+    std::map<std::string, DmaCoherence> dma_coherence_;  // accelerator tile name -> mode
 };
 
 }  // namespace edgebert::hw

@@ -71,10 +71,16 @@ std::vector<const TileSpec*> SocConfig::tiles_of(TileKind k) const {
     return out;
 }
 
+const TileSpec* SocConfig::find_tile(const std::string& name) const {
+    for (const auto& t : tiles) if (t.name == name) return &t;
+    return nullptr;
+}
+
 void SocConfig::validate(const std::string& origin) const {
     auto bad = [&](const std::string& what) { throw ConfigError(fmt::format("{}: {}", origin, what)); };
     if (!(cpu_clock_mhz > 0 && cpu_clock_mhz <= 10000)) bad("field 'cpu_clock_mhz' is out of range (0, 10000]");
     noc.validate(origin);
+    caches.validate(origin);
     edgebert.validate(origin);
     systolic.validate(origin);
     std::set<std::pair<int, int>> used;
@@ -85,7 +91,9 @@ void SocConfig::validate(const std::string& origin) const {
     std::vector<Window> windows = {{"dram", dram.base, dram.size},
                                    {"memory_map.plic", map.plic_base, map.plic_size},
                                    {"memory_map.uart", map.uart_base, map.uart_size},
-                                   {"memory_map.timer", map.timer_base, map.timer_size}};
+                                   {"memory_map.timer", map.timer_base, map.timer_size},
+                                   {"memory_map.l2_ctrl", map.l2_ctrl_base, 0x100},
+                                   {"memory_map.llc_ctrl", map.llc_ctrl_base, 0x100}};
     for (size_t i = 0; i < tiles.size(); ++i) {
         const auto& t = tiles[i];
         const std::string f = fmt::format("tiles[{}] ('{}')", i, t.name);
@@ -97,6 +105,17 @@ void SocConfig::validate(const std::string& origin) const {
         cpus += t.kind == TileKind::Cpu;
         mems += t.kind == TileKind::Mem;
         if (t.kind == TileKind::Edgebert || t.kind == TileKind::Systolic) {
+            if (t.esp_irq != -1) {
+                // ESP line N is PLIC source N + 1 (source 0 is reserved).
+                if (t.esp_irq < 0 || t.esp_irq > plic_sources - 2)
+                    bad(fmt::format("{}: field 'esp_irq' = {} is out of range [0, {}] (its PLIC source esp_irq + 1 "
+                                    "must be below plic_sources = {})",
+                                    f, t.esp_irq, plic_sources - 2, plic_sources));
+                if (t.irq != t.esp_irq + 1)
+                    bad(fmt::format("{}: field 'irq' = {} contradicts field 'esp_irq' = {}: ESP line {} is PLIC "
+                                    "source {} (give irq = {} or leave irq out)",
+                                    f, t.irq, t.esp_irq, t.esp_irq, t.esp_irq + 1, t.esp_irq + 1));
+            }
             if (t.irq < 1 || t.irq >= plic_sources)
                 bad(fmt::format("{}: field 'irq' = {} is out of range [1, {}]", f, t.irq, plic_sources - 1));
             if (!irqs.insert(t.irq).second) bad(fmt::format("{}: interrupt {} is used by another tile", f, t.irq));
@@ -105,6 +124,20 @@ void SocConfig::validate(const std::string& origin) const {
     }
     if (cpus != 1) bad(fmt::format("field 'tiles' has {} cpu tiles, exactly 1 is required", cpus));
     if (mems < 1) bad("field 'tiles' has no mem tile (DRAM needs one)");
+    if (esp) {
+        constexpr uint64_t kMinStride = EspConfig::kCoherenceOffset + 4, kMaxStride = 0x100000;
+        if (esp->csr_base % 4 != 0)
+            bad(fmt::format("field 'esp.csr_base' = 0x{:x} must be 4-byte aligned", esp->csr_base));
+        if (esp->csr_tile_stride < kMinStride || esp->csr_tile_stride > kMaxStride || esp->csr_tile_stride % 4 != 0)
+            bad(fmt::format("field 'esp.csr_tile_stride' = 0x{:x} is out of range [0x{:x}, 0x{:x}] or not a "
+                            "multiple of 4 (a tile's block holds the coherence register at +0x{:x})",
+                            esp->csr_tile_stride, kMinStride, kMaxStride, EspConfig::kCoherenceOffset));
+        const uint64_t span = esp->csr_tile_stride * tiles.size();
+        if (esp->csr_base > ~uint64_t{0} - span)
+            bad(fmt::format("field 'esp.csr_base' = 0x{:x} leaves no room for {} tile blocks of 0x{:x} bytes",
+                            esp->csr_base, tiles.size(), esp->csr_tile_stride));
+        windows.push_back({"esp.csr", esp->csr_base, span});
+    }
     for (size_t i = 0; i < windows.size(); ++i) {
         if (windows[i].size == 0) bad(fmt::format("address window '{}' has size 0", windows[i].name));
         for (size_t j = i + 1; j < windows.size(); ++j) {
@@ -119,7 +152,7 @@ void SocConfig::validate(const std::string& origin) const {
 
 static SocConfig read_soc(const boost::json::value& v, const std::string& origin) {
     JsonReader r(v, origin);
-    r.reject_unknown({"_comment", "name", "cpu_clock_mhz", "plic_sources", "noc", "dram", "memory_map", "tiles",
+    r.reject_unknown({"_comment", "name", "cpu_clock_mhz", "plic_sources", "noc", "dram", "memory_map", "caches", "esp", "tiles",
                       "edgebert", "systolic", "host_costs"});
     SocConfig c;
     c.name = r.get_string("name", "soc");
@@ -129,16 +162,28 @@ static SocConfig read_soc(const boost::json::value& v, const std::string& origin
     c.dram = parse_dram_config(r.child("dram"));
     if (r.has("memory_map")) {
         const auto m = r.child("memory_map");
-        m.reject_unknown({"plic_base", "plic_size", "uart_base", "uart_size", "timer_base", "timer_size"});
+        m.reject_unknown({"plic_base", "plic_size", "uart_base", "uart_size", "timer_base", "timer_size",
+                          "l2_ctrl_base", "llc_ctrl_base"});
         c.map.plic_base = m.get_address("plic_base", c.map.plic_base);
         c.map.plic_size = m.get_address("plic_size", c.map.plic_size);
         c.map.uart_base = m.get_address("uart_base", c.map.uart_base);
         c.map.uart_size = m.get_address("uart_size", c.map.uart_size);
         c.map.timer_base = m.get_address("timer_base", c.map.timer_base);
         c.map.timer_size = m.get_address("timer_size", c.map.timer_size);
+        c.map.l2_ctrl_base = m.get_address("l2_ctrl_base", c.map.l2_ctrl_base);
+        c.map.llc_ctrl_base = m.get_address("llc_ctrl_base", c.map.llc_ctrl_base);
+    }
+    if (r.has("caches")) c.caches = parse_cache_hierarchy(r.child("caches"));
+    if (r.has("esp")) {
+        const auto e = r.child("esp");
+        e.reject_unknown({"_comment", "csr_base", "csr_tile_stride"});
+        EspConfig esp;
+        esp.csr_base = e.get_address("csr_base", esp.csr_base);
+        esp.csr_tile_stride = e.get_address("csr_tile_stride", esp.csr_tile_stride);
+        c.esp = esp;
     }
     for (const auto& t : r.array("tiles")) {
-        t.reject_unknown({"name", "kind", "x", "y", "reg_base", "reg_size", "irq"});
+        t.reject_unknown({"name", "kind", "x", "y", "reg_base", "reg_size", "irq", "esp_irq", "coherence"});
         TileSpec s;
         s.name = t.get_string("name");
         const std::string kind = t.get_enum("kind", {"cpu", "mem", "edgebert", "systolic", "io"}, "");
@@ -149,7 +194,18 @@ static SocConfig read_soc(const boost::json::value& v, const std::string& origin
         if (s.kind == TileKind::Edgebert || s.kind == TileKind::Systolic) {
             s.reg_base = t.get_address("reg_base");
             s.reg_size = t.get_address("reg_size", 0x1000);
-            s.irq = static_cast<int>(t.get_int("irq", 1, 1023));
+            if (t.has("esp_irq")) {
+                // ESP's numbering: line N is PLIC source N + 1; validate() checks a given irq agrees.
+                s.esp_irq = static_cast<int>(t.get_int("esp_irq", 0, 1022));
+                s.irq = static_cast<int>(t.get_int("irq", 1, 1023, s.esp_irq + 1));
+            } else {
+                s.irq = static_cast<int>(t.get_int("irq", 1, 1023));
+            }
+        }
+        if (t.has("coherence")) {
+            // "full" (ESP's fully coherent mode) needs an accelerator-side cache, not modelled yet.
+            const std::string coh = t.get_enum("coherence", {"none", "llc", "recall"}, "recall");
+            s.coherence = *dma_coherence_from_name(coh);
         }
         c.tiles.push_back(s);
     }

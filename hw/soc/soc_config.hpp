@@ -6,10 +6,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hw/edgebert/tile_config.hpp"
+#include "hw/mem/cache_config.hpp"
+#include "hw/mem/coherence.hpp"
 #include "hw/mem/dram.hpp"
 #include "hw/noc/noc_config.hpp"
 #include "hw/systolic/systolic_tile.hpp"
@@ -26,6 +29,21 @@ struct TileSpec {
     uint64_t reg_base = 0;   // edgebert / systolic: register window
     uint64_t reg_size = 0;
     int irq = 0;             // edgebert / systolic: PLIC source
+    // ESP interrupt line ("esp_irq" in the config; -1: not given). ESP numbers
+    // PLIC sources from 1, so the tile's PLIC source is esp_irq + 1.
+    int esp_irq = -1;
+    // Power-on value of the tile's ESP coherence CSR: the DMA coherence mode
+    // of an accelerator tile until software writes the CSR ("coherence").
+    DmaCoherence coherence = DmaCoherence::Recall;
+};
+
+// ESP's per-tile CSR block ("esp" section; absent: no CSR block). Tile i of
+// `tiles` owns [csr_base + i * csr_tile_stride, ... + csr_tile_stride); its
+// DMA coherence register is at + EspConfig::kCoherenceOffset (hw/soc/esp_csr.hpp).
+struct EspConfig {
+    static constexpr uint64_t kCoherenceOffset = 0x10;  // word 4 of a tile's block
+    uint64_t csr_base = 0x60090180;
+    uint64_t csr_tile_stride = 0x200;
 };
 
 struct MemoryMap {
@@ -35,6 +53,11 @@ struct MemoryMap {
     uint64_t uart_size = 0x100;
     uint64_t timer_base = 0x02000000;  // CLINT-style mtime / mtimecmp
     uint64_t timer_size = 0x10000;
+    // ESP's cache controllers (CMD / STATUS, hw/soc/cache_controller.hpp): the
+    // CPU tile's private L2 and the memory tile's LLC. [estimate] ESP assigns
+    // these on its I/O bus per SoC; these defaults sit beside the CSR block.
+    uint64_t l2_ctrl_base = 0x60080000;
+    uint64_t llc_ctrl_base = 0x60080100;
 };
 
 // Cycles the native host charges for work it does natively instead of
@@ -53,6 +76,8 @@ struct SocConfig {
     NocConfig noc;
     DramConfig dram;
     MemoryMap map;
+    CacheHierarchyConfig caches = default_cache_hierarchy();
+    std::optional<EspConfig> esp;
     std::vector<TileSpec> tiles;
     EdgebertTileConfig edgebert;
     SystolicTileConfig systolic;
@@ -62,6 +87,8 @@ struct SocConfig {
     const TileSpec& memory() const;
     const TileSpec* io() const;
     std::vector<const TileSpec*> tiles_of(TileKind k) const;
+    // The tile named `name`, or nullptr.
+    const TileSpec* find_tile(const std::string& name) const;
 
     // Throws ConfigError naming `origin` and the offending field.
     void validate(const std::string& origin) const;

@@ -28,6 +28,16 @@ typedef struct {
     uint64_t systolic_base;
     uint32_t systolic_irq;
     uint32_t systolic_size;
+    /* Caches and DMA coherence (ESP). A coherence mode is an ACC_COH_* value:
+     * 0 non-coherent DMA, 1 LLC-coherent, 2 coherent (recall), 3 full. Before
+     * an accelerator reads memory the CPU wrote, modes 0 and 1 need the CPU's
+     * caches flushed (eb_cache_flush), mode 0 the LLC as well. */
+    uint64_t l2_ctrl_base;       /* ESP cache controller of the CPU's L2 (CMD / STATUS) */
+    uint64_t llc_ctrl_base;      /* ... of the memory tile's LLC */
+    uint32_t edgebert_coherence;
+    uint32_t systolic_coherence;
+    uint64_t edgebert_coherence_csr; /* ESP's coherence CSR of the tile, 0 if the SoC has none */
+    uint64_t systolic_coherence_csr;
 } eb_platform;
 
 #ifdef __cplusplus

@@ -114,7 +114,8 @@ typedef enum {
     EB_CAT_MEMSET = 5,
     EB_CAT_TRANSPOSE = 6,
     EB_CAT_CPU_COMPUTE = 7,
-    EB_CAT_COUNT = 8
+    EB_CAT_FLUSH = 8, /* cache flushes and recalls for non-coherent / LLC-coherent DMA */
+    EB_CAT_COUNT = 9
 } eb_category;
 
 typedef struct {

@@ -1,5 +1,6 @@
 #include "eb_edgebert.h"
 
+#include "eb_cache.h"
 #include "eb_edgebert_regs.h"
 #include "eb_hal.h"
 #include "eb_plic.h"
@@ -9,6 +10,7 @@ static void wr(const eb_platform* p, uint32_t off, uint32_t v) { eb_hal_write32(
 static uint32_t rd(const eb_platform* p, uint32_t off) { return eb_hal_read32(reg(p, off)); }
 
 void eb_tile_init(const eb_platform* p) {
+    eb_set_coherence(p->edgebert_coherence_csr, p->edgebert_coherence);
     wr(p, EB_F_SOFT_RESET_REG, EB_CTRL_SOFT_RESET);
     eb_plic_enable(p, p->edgebert_irq);
 }

@@ -6,6 +6,7 @@
 #include "eb_hal.h"
 #include "eb_kernels.h"
 #include "eb_systolic.h"
+#include "eb_cache.h"
 
 /* ------------------------------------------------------------ parsing */
 
@@ -286,6 +287,8 @@ static int run_eb_dma(const eb_platform* p, const eb_instr* in) {
     const uint64_t a0 = in->a[0];
     const eb_sram_t sram = (eb_sram_t)(a0 & 0xFF);
     const int to_sram = (int)((a0 >> 8) & 1), dec = (int)((a0 >> 16) & 1), wait = (int)((a0 >> 24) & 1);
+    /* The tile is about to read what the CPU wrote: flush what the DMA bypasses. */
+    if (to_sram) eb_cache_flush(p, p->edgebert_coherence);
     eb_dma_start(p, sram, to_sram, dec, (uint32_t)in->a[1], in->a[2], (uint32_t)in->a[3]);
     if (!wait) return 0;
     eb_hal_wait_category(to_sram ? EB_CAT_READ : EB_CAT_WRITE);
@@ -339,6 +342,7 @@ static int run_sys_call(const eb_platform* p, const eb_instr* in) {
     c.a = in->a[1], c.b = in->a[2], c.c = in->a[3];
     c.lda = (uint32_t)(in->a[4] & 0x1FFFFF), c.ldb = (uint32_t)((in->a[4] >> 21) & 0x1FFFFF);
     c.ldc = (uint32_t)((in->a[4] >> 42) & 0x1FFFFF);
+    eb_cache_flush(p, p->systolic_coherence);
     eb_hal_wait_category(EB_CAT_COMPUTE);
     return eb_systolic_run(p, &c);
 }

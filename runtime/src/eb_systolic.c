@@ -1,5 +1,6 @@
 #include "eb_systolic.h"
 
+#include "eb_cache.h"
 #include "eb_hal.h"
 #include "eb_plic.h"
 #include "eb_systolic_regs.h"
@@ -8,6 +9,7 @@ static void wr(const eb_platform* p, uint32_t off, uint32_t v) { eb_hal_write32(
 static uint32_t rd(const eb_platform* p, uint32_t off) { return eb_hal_read32(p->systolic_base + off); }
 
 void eb_systolic_init(const eb_platform* p) {
+    eb_set_coherence(p->systolic_coherence_csr, p->systolic_coherence);
     wr(p, SYS_REG_CTRL, SYS_CTRL_SOFT_RESET);
     eb_plic_enable(p, p->systolic_irq);
 }

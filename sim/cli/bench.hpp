@@ -16,4 +16,7 @@ boost::json::object bench_tile_matmul(const hw::EdgebertTileConfig& cfg, double 
 
 boost::json::object bench_soc(const hw::SocConfig& cfg);
 
+// The core with caches on and off on the bench firmware in `firmware_dir`.
+boost::json::object bench_iss(const hw::SocConfig& cfg, const std::string& firmware_dir, int repeats);
+
 }  // namespace edgebert::cli

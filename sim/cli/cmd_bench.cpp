@@ -65,7 +65,7 @@ int cmd_bench(const std::vector<std::string>& args) {
     double sparsity = 0.0;
     std::string soc_path, waves_dir;
     desc.add_options()
-        ("name", po::value(&name)->required(), "benchmark: reference | tile-matmul | soc")
+        ("name", po::value(&name)->required(), "benchmark: reference | tile-matmul | soc | iss")
         ("sparsity", po::value(&sparsity)->default_value(0.0), "tile-matmul: weight sparsity in [0, 1)")
         ("waves", po::value(&waves_dir), "tile-matmul: write DIR/tile-matmul.vcd of the tile's signals")
         ("soc", po::value(&soc_path), "SoC config (default: the embedded configs/soc/default.json)")
@@ -74,7 +74,7 @@ int cmd_bench(const std::vector<std::string>& args) {
     po::positional_options_description pos;
     pos.add("name", 1);
     po::variables_map vm;
-    if (!parse_options("bench", "<reference|tile-matmul|soc> [options]", desc, args, vm, &pos)) return 0;
+    if (!parse_options("bench", "<reference|tile-matmul|soc|iss> [options]", desc, args, vm, &pos)) return 0;
     if (repeats < 1 || repeats > 1000) throw Error(fmt::format("--repeats {} is out of range [1, 1000]", repeats));
 
     boost::json::object j;
@@ -88,8 +88,10 @@ int cmd_bench(const std::vector<std::string>& args) {
         j = bench_tile_matmul(cfg, sparsity, waves_dir);
     } else if (name == "soc") {
         j = bench_soc(load_soc(soc_path));
+    } else if (name == "iss") {
+        j = bench_iss(load_soc(soc_path), EDGEBERT_FIRMWARE_DIR, repeats);
     } else {
-        throw Error(fmt::format("bench: unknown benchmark '{}' (known: reference, tile-matmul, soc)", name));
+        throw Error(fmt::format("bench: unknown benchmark '{}' (known: reference, tile-matmul, soc, iss)", name));
     }
     if (!json_path.empty()) write_json_file(json_path, j);
     return 0;

@@ -37,6 +37,9 @@ int cmd_iss(const std::vector<std::string>& args) {
     const auto r = soc.run_firmware(elf, max_cycles);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout.flush();
+    // Why a CSR access trapped (the firmware only sees an access fault).
+    if (const hw::EspCsr* csr = soc.esp_csr())
+        for (const auto& e : csr->errors()) std::cerr << "iss: " << e << "\n";
     const double mips = r.instructions / std::max(wall, 1e-9) / 1e6;
     std::cerr << fmt::format("iss: {} after {} instructions, {} cycles (IPC {:.2f}), {:.3f} s wall, {:.1f} MIPS\n",
                              r.exited ? fmt::format("exit code {}", r.exit_code) : r.stop, r.instructions, r.cycles,

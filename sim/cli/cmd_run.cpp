@@ -18,6 +18,7 @@
 #include "sim/cli/cli_common.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/report_csv.hpp"
+#include "sim/run/memory_report.hpp"
 #include "sim/run/soc_runner.hpp"
 
 namespace edgebert::cli {
@@ -73,6 +74,7 @@ boost::json::object target_json(const sim::RunResult& r) {
     t["by_operator"] = ops;
     t["noc"] = r.noc;
     t["dram"] = r.dram;
+    t["memory"] = r.memory;
     return t;
 }
 
@@ -260,15 +262,23 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cout << fmt::format("{} on {}  ({} mode, {} tokens, {} layer{}, {} host)\n\n", cfg.name, soc.name,
                              compiler::mode_name(cmode), seq_len, layers, layers > 1 ? "s" : "",
                              host == "iss" ? "RISC-V ISS" : "native");
-    std::cout << fmt::format("{:<10} {:>14}  {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "target",
-                             "total cycles", "register", "read", "write", "compute", "malloc", "memset", "transpose",
-                             "cpu_comp");
+    std::cout << fmt::format("{:<10} {:>14}  {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
+                             "target", "total cycles", "register", "read", "write", "compute", "malloc", "memset",
+                             "transpose", "cpu_comp", "flush");
     for (const auto& [name, jv] : tj) {
         const auto& bc = jv.as_object().at("by_category").as_object();
         std::cout << fmt::format("{:<10} {:>14}", std::string(name), jv.as_object().at("total_cycles").as_uint64());
-        for (const char* c : {"register", "read", "write", "compute", "malloc", "memset", "transpose", "cpu_compute"})
+        for (const char* c : {"register", "read", "write", "compute", "malloc", "memset", "transpose", "cpu_compute",
+                              "flush"})
             std::cout << fmt::format(" {:>10}", bc.at(c).as_uint64());
         std::cout << "\n";
+    }
+    std::cout << "\n";
+    for (const auto& [name, jv] : tj) {
+        const auto& mem = jv.as_object().at("memory").as_object();
+        const uint64_t warnings = mem.at("coherence_warning_count").as_uint64();
+        std::cout << fmt::format("{:<10} {}{}\n", std::string(name), sim::miss_rate_line(mem),
+                                 warnings ? fmt::format("  ({} coherence warnings: see the JSON report)", warnings) : "");
     }
     std::cout << fmt::format("\n{:<10}", "module");
     for (const char* m : kModules) std::cout << fmt::format(" {:>16}", m);

@@ -22,7 +22,7 @@ const std::vector<std::string> kTargetOrder = {"edgebert", "systolic", "cpu"};
 const std::vector<std::string> kModuleOrder = {"embedding", "attention", "post_processing", "ffn",
                                                "classifier"};
 const std::vector<std::string> kCategoryOrder = {"register", "read",   "write",     "compute",
-                                                 "malloc",   "memset", "transpose", "cpu_compute"};
+                                                 "malloc",   "memset", "transpose", "cpu_compute", "flush"};
 
 // The keys of `names` in the canonical `order`, then the rest alphabetically.
 std::vector<std::string> ordered(std::vector<std::string> names, const std::vector<std::string>& order) {

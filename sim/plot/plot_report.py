@@ -34,7 +34,7 @@ MODULE_COLOURS = {
     "ffn": "#e78ac3",
     "classifier": "#a6d854",
 }
-CATEGORY_ORDER = ["register", "read", "write", "compute", "malloc", "memset", "transpose", "cpu_compute"]
+CATEGORY_ORDER = ["register", "read", "write", "compute", "malloc", "memset", "transpose", "cpu_compute", "flush"]
 CATEGORY_COLOURS = {
     "register": "#4e79a7",
     "read": "#f28e2b",
@@ -44,6 +44,7 @@ CATEGORY_COLOURS = {
     "memset": "#edc948",
     "transpose": "#b07aa1",
     "cpu_compute": "#9c755f",
+    "flush": "#ff9da7",
 }
 # Names the report may add later (not in the lists above) get these, in order.
 EXTRA_COLOURS = ["#bab0ac", "#7f7f7f", "#c7c7c7", "#595959", "#d9d9d9", "#404040"]

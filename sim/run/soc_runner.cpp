@@ -12,6 +12,7 @@
 #include "eb_systolic.h"
 #include "hw/soc/native_hal.hpp"
 #include "hw/soc/soc.hpp"
+#include "sim/run/memory_report.hpp"
 
 namespace edgebert::sim {
 
@@ -86,8 +87,13 @@ RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     r.entropies = res;
     r.noc = soc.noc.stats_json();
     r.dram = soc.dram.stats_json();
+    r.memory = memory_report(soc);
     r.edgebert_commands = soc.edgebert().control.log().size();
     r.systolic_calls = soc.systolic().stats().calls;
+    r.events.dram_bits = (soc.dram.stats().bytes_read + soc.dram.stats().bytes_written +
+                          soc.memory_tile().stats().dram_bytes_read + soc.memory_tile().stats().dram_bytes_written) * 8;
+    for (auto plane : {hw::NocPlane::Dma, hw::NocPlane::Mmio, hw::NocPlane::Irq, hw::NocPlane::Coh})
+        r.events.noc_flit_hops += soc.noc.plane_stats(plane).link_flits;
     r.events.host_cycles = ir.cycles;
     r.events.seconds = static_cast<double>(ir.cycles) / (soc_cfg.cpu_clock_mhz * 1e6);
     return r;
@@ -149,6 +155,7 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     r.entropies.assign(state.results, state.results + m.entropy_slots);
     r.noc = soc.noc.stats_json();
     r.dram = soc.dram.stats_json();
+    r.memory = memory_report(soc);
     r.edgebert_commands = soc.edgebert().control.log().size();
     r.systolic_calls = soc.systolic().stats().calls;
     auto& ev = r.events;
@@ -162,8 +169,9 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     }
     ev.tile_sfu_vectors = tile.sfu.total_vectors();
     ev.tile_busy_cycles = tile.pu.total_cycles() + tile.sfu.total_cycles();
-    ev.dram_bits = (soc.dram.stats().bytes_read + soc.dram.stats().bytes_written) * 8;
-    for (auto plane : {hw::NocPlane::Dma, hw::NocPlane::Mmio, hw::NocPlane::Irq})
+    ev.dram_bits = (soc.dram.stats().bytes_read + soc.dram.stats().bytes_written +
+                    soc.memory_tile().stats().dram_bytes_read + soc.memory_tile().stats().dram_bytes_written) * 8;
+    for (auto plane : {hw::NocPlane::Dma, hw::NocPlane::Mmio, hw::NocPlane::Irq, hw::NocPlane::Coh})
         ev.noc_flit_hops += soc.noc.plane_stats(plane).link_flits;
     ev.host_cycles = r.total_cycles;
     ev.seconds = static_cast<double>(r.total_cycles) / (soc_cfg.cpu_clock_mhz * 1e6);

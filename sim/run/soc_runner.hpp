@@ -25,6 +25,7 @@ struct RunResult {
     double wall_s = 0;
     uint64_t instructions = 0;
     boost::json::object noc, dram;           // statistics of the run
+    boost::json::object memory;              // caches, DMA coherence, warnings (sim/run/memory_report.hpp)
     uint64_t edgebert_commands = 0, systolic_calls = 0;
 
     // Event counts for the energy model (hw/energy).

@@ -1,0 +1,219 @@
+#include "hw/mem/memory_tile.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/error.hpp"
+#include "hw/mem/cpu_caches.hpp"
+#include "hw/mem/dram.hpp"
+#include "hw/mem/memory_access.hpp"
+#include "hw/noc/mesh_noc.hpp"
+
+namespace edgebert::hw {
+
+MemoryTile::MemoryTile(sc_core::sc_module_name name, const CacheHierarchyConfig& caches, Dram& dram, MeshNoc& noc,
+                       const Geometry& where)
+    : sc_module(name), in("in"), to_dram("to_dram"), cfg_(caches), dram_(dram), noc_(noc), where_(where),
+      cycle_(dram.cycle()) {
+    if (cfg_.enabled && cfg_.llc.enabled) llc_ = std::make_unique<Cache>(cfg_.llc);
+    in.register_b_transport(this, &MemoryTile::b_transport);
+}
+
+void MemoryTile::warn(CoherenceWarning w) {
+    ++stats_.warnings;
+    w.time_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    if (warnings_.size() < kMaxWarnings) warnings_.push_back(std::move(w));
+}
+
+uint64_t MemoryTile::through_llc(uint64_t addr, uint64_t len, bool write, bool full_line_write,
+                                 sc_core::sc_time start) {
+    if (len == 0) return 0;
+    if (!llc_) {  // no LLC: the access is the DRAM's
+        const sc_core::sc_time d = dram_.access_delay(addr, len, start);
+        (write ? stats_.dram_bytes_written : stats_.dram_bytes_read) += len;
+        return static_cast<uint64_t>(d / cycle_ + 0.5);
+    }
+    const CacheGeometry& g = llc_->geometry();
+    const uint64_t line_bytes = g.line_bytes;
+    const uint64_t first = llc_->line_address(addr);
+    const uint64_t end = addr + len;
+    uint64_t t = g.hit_latency_cycles;
+    // Lines to read from DRAM, merged into contiguous runs.
+    std::vector<std::pair<uint64_t, uint64_t>> runs;
+    uint64_t n = 0;
+    for (uint64_t line = first; line < end; line += line_bytes, ++n) {
+        const CacheAccess a = llc_->access(line, write);
+        if (a.evicted_dirty) {
+            dram_.access_delay(a.victim_line, line_bytes, start + cycles(t + n));  // posted writeback
+            stats_.dram_bytes_written += line_bytes;
+        }
+        const bool covers = full_line_write && line >= addr && line + line_bytes <= end;
+        if (a.forward_write) {
+            dram_.access_delay(line, line_bytes, start + cycles(t + n));
+            stats_.dram_bytes_written += line_bytes;
+        }
+        if (a.hit || covers || !a.filled) continue;
+        if (!runs.empty() && runs.back().first + runs.back().second == line) {
+            runs.back().second += line_bytes;
+        } else {
+            runs.emplace_back(line, line_bytes);
+        }
+    }
+    t += n - 1;  // one lookup per cycle after the first
+    for (auto [base, bytes] : runs) {
+        const sc_core::sc_time d = dram_.access_delay(base, bytes, start + cycles(t));
+        stats_.dram_bytes_read += bytes;
+        t += static_cast<uint64_t>(d / cycle_ + 0.5);
+    }
+    if (!llc_stale_.empty())
+        for (uint64_t line = first; line < end; line += line_bytes)
+            if (write) llc_stale_.erase(line);  // the DMA's new data is now in the LLC
+    return t;
+}
+
+uint64_t MemoryTile::recall(uint64_t addr, uint64_t len, bool write, sc_core::sc_time start) {
+    if (!cpu_) return 0;
+    const CpuCaches::RecallResult r = cpu_->recall(addr, len, write);
+    if (r.lines == 0) return 0;
+    stats_.recalled_lines += r.lines;
+    stats_.recalled_dirty_lines += r.dirty_lines;
+    // One forward message per line held, pipelined; the answers come back
+    // with a line of data each for the dirty ones.
+    const unsigned line = cfg_.l2.enabled ? cfg_.l2.line_bytes : cfg_.l1d.line_bytes;
+    const int data_flits = static_cast<int>((line + noc_.config().link_width_bits / 8 - 1) / (noc_.config().link_width_bits / 8));
+    const int header = noc_.config().header_flits;
+    sc_core::sc_time done = start;
+    for (uint64_t i = 0; i < r.lines; ++i) {
+        const sc_core::sc_time out = noc_.route(NocPlane::Coh, where_.x, where_.y, where_.cpu_x, where_.cpu_y, header, start);
+        const int back = header + (i < r.dirty_lines ? data_flits : 0);
+        done = std::max(done, noc_.route(NocPlane::Coh, where_.cpu_x, where_.cpu_y, where_.x, where_.y, back, out));
+    }
+    return static_cast<uint64_t>((done - start) / cycle_ + 0.5);
+}
+
+void MemoryTile::check_bypass(const tlm::tlm_generic_payload& trans, const MemoryRequest& req, bool bypass_llc) {
+    const uint64_t addr = trans.get_address();
+    const uint64_t len = trans.get_data_length();
+    const bool write = trans.is_write();
+    auto report = [&](const char* kind, uint64_t lines, uint64_t first) {
+        CoherenceWarning w;
+        w.kind = kind;
+        w.addr = first;
+        w.lines = lines;
+        w.tile = req.tile;
+        w.mode = to_string(req.mode);
+        warn(std::move(w));
+    };
+    if (cpu_) {
+        if (!write) {
+            const CpuCaches::DirtyRange d = cpu_->dirty_in(addr, len);
+            if (d.lines) report("dma_read_dirty_cpu", d.lines, d.first);
+        }
+        if (write) cpu_->mark_stale(addr, len);
+    }
+    if (bypass_llc && llc_) {
+        uint64_t dirty = 0, first = 0;
+        llc_->for_each_present(addr, len, [&](uint64_t line, bool d) {
+            if (write) {
+                llc_stale_.insert(line);
+            } else if (d && dirty++ == 0) {
+                first = line;
+            }
+        });
+        if (dirty) report("dma_read_dirty_llc", dirty, first);
+    }
+}
+
+bool MemoryTile::move_data(tlm::tlm_generic_payload& trans) {
+    const uint64_t addr = trans.get_address();
+    const unsigned len = trans.get_data_length();
+    const auto status = check_memory_access(trans, dram_.contains(addr, len));
+    if (status != tlm::TLM_OK_RESPONSE) {
+        trans.set_response_status(status);
+        return false;
+    }
+    unsigned char* data = trans.get_data_ptr();
+    const unsigned char* be = trans.get_byte_enable_ptr();
+    if (trans.is_read()) {
+        dram_.read(addr, data, len);
+    } else if (!be) {
+        dram_.write(addr, data, len);
+    } else {
+        const unsigned bel = trans.get_byte_enable_length();
+        std::vector<unsigned char> merged(len);
+        dram_.read(addr, merged.data(), len);
+        for (unsigned i = 0; i < len; ++i)
+            if (be[i % bel] == TLM_BYTE_ENABLED) merged[i] = data[i];
+        dram_.write(addr, merged.data(), len);
+    }
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return true;
+}
+
+void MemoryTile::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    MemoryRequest* req = trans.get_extension<MemoryRequest>();
+    if (!req || !cfg_.enabled) {  // uncached, or no cache model at all
+        to_dram->b_transport(trans, delay);
+        return;
+    }
+    const uint64_t addr = trans.get_address();
+    const uint64_t len = trans.get_data_length();
+    const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+    switch (req->kind) {
+        case MemoryRequest::Kind::CpuFill:
+        case MemoryRequest::Kind::CpuWriteback: {
+            if (!dram_.contains(addr, len)) {
+                trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+                return;
+            }
+            const bool wb = req->kind == MemoryRequest::Kind::CpuWriteback;
+            if (!wb && !llc_stale_.empty() && llc_ && llc_->contains(addr)) {
+                const uint64_t line = llc_->line_address(addr);
+                if (llc_stale_.erase(line)) {
+                    CoherenceWarning w;
+                    w.kind = "cpu_read_stale";
+                    w.addr = line;
+                    w.lines = 1;
+                    w.mode = "none";
+                    warn(std::move(w));
+                }
+            }
+            delay += cycles(through_llc(addr, len, wb, wb, start));
+            trans.set_response_status(tlm::TLM_OK_RESPONSE);
+            return;
+        }
+        case MemoryRequest::Kind::Dma: break;
+    }
+    stats_.dma_bytes_by_mode[static_cast<uint32_t>(req->mode)] += len;
+    if (req->mode == DmaCoherence::None) {
+        check_bypass(trans, *req, true);
+        to_dram->b_transport(trans, delay);
+        return;
+    }
+    if (req->mode == DmaCoherence::Llc) check_bypass(trans, *req, false);
+    if (!move_data(trans)) return;
+    uint64_t t = 0;
+    if (req->mode == DmaCoherence::Recall) t = recall(addr, len, trans.is_write(), start);
+    t += through_llc(addr, len, trans.is_write(), trans.is_write(), start + cycles(t));
+    delay += cycles(t);
+}
+
+sc_core::sc_time MemoryTile::flush(sc_core::sc_time start) {
+    ++stats_.flushes;
+    llc_stale_.clear();
+    if (!llc_) return sc_core::SC_ZERO_TIME;
+    std::vector<uint64_t> dirty;
+    const Cache::FlushResult f = llc_->flush_all(&dirty);
+    stats_.flushed_dirty_lines += f.dirty_lines;
+    const unsigned line = llc_->geometry().line_bytes;
+    sc_core::sc_time walk = start, done = start;
+    for (uint64_t a : dirty) {
+        walk += cycles(cfg_.flush_cycles_per_line);
+        done = std::max(done, walk + dram_.access_delay(a, line, walk));
+        stats_.dram_bytes_written += line;
+    }
+    walk += cycles(cfg_.flush_cycles_per_line * (f.valid_lines - f.dirty_lines));
+    return std::max(done, walk) - start;
+}
+
+}  // namespace edgebert::hw
