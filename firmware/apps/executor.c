@@ -18,8 +18,11 @@ typedef struct {
     uint64_t magic;
     uint64_t program_addr;
     uint64_t program_size;
-    uint64_t results_addr; /* eb_exec_state is copied here */
+    uint64_t results_addr;   /* eb_exec_state is copied here */
+    uint64_t uart_base;      /* the SoC's UART (console and accounting markers) */
+    uint64_t platform_bytes; /* sizeof(eb_platform) as the loader knows it */
 } fw_program_desc;
+#define FW_DESC_PLATFORM_OFFSET 64 /* the loader's eb_platform follows the descriptor */
 
 int main(void) {
     const fw_program_desc* d = (const fw_program_desc*)(uintptr_t)FW_PROGRAM_DESC;
@@ -27,12 +30,21 @@ int main(void) {
         fw_puts("executor: no program descriptor\n");
         return 90;
     }
+    /* The SoC this run is on: the loader's platform, not the header's (which
+     * describes configs/soc/default.json only). */
+    if (d->platform_bytes != sizeof(eb_platform)) {
+        fw_puts("executor: the loader's platform description does not match this firmware\n");
+        return 93;
+    }
+    static eb_platform platform;
+    memcpy(&platform, (const void*)(uintptr_t)(FW_PROGRAM_DESC + FW_DESC_PLATFORM_OFFSET), sizeof platform);
+    fw_set_uart_base(d->uart_base);
     eb_program prog;
     if (eb_program_parse((const void*)(uintptr_t)d->program_addr, d->program_size, &prog) != 0) {
         fw_puts("executor: malformed program\n");
         return 91;
     }
-    const eb_platform* p = fw_platform();
+    const eb_platform* p = &platform;
     if (p->edgebert_base) eb_tile_init(p);
     if (p->systolic_base) eb_systolic_init(p);
     static eb_exec_state st;

@@ -9,8 +9,12 @@ static const eb_platform kPlatform = FW_PLATFORM_INIT;
 
 const eb_platform* fw_platform(void) { return &kPlatform; }
 
+uint64_t fw_uart_base = FW_UART_BASE;
+
+void fw_set_uart_base(uint64_t base) { fw_uart_base = base; }
+
 void fw_putc(char c) {
-    volatile uint32_t* tx = (volatile uint32_t*)(uintptr_t)FW_UART_BASE;
+    volatile uint32_t* tx = (volatile uint32_t*)(uintptr_t)fw_uart_base;
     *tx = (uint8_t)c;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "eb_hal.h"
+#include "firmware.h"
 #include "fw_platform.h"
 
 uint32_t eb_hal_read32(uint64_t addr) { return *(volatile uint32_t*)(uintptr_t)addr; }
@@ -33,7 +34,7 @@ void eb_hal_charge(eb_cost_t kind, uint64_t units) {
 }
 
 /* Marker register in the io tile: [31:16] layer, [15:8] module, [7:0] kind. */
-static void marker(uint32_t v) { *(volatile uint32_t*)(uintptr_t)(FW_UART_BASE + 0x10) = v; }
+static void marker(uint32_t v) { *(volatile uint32_t*)(uintptr_t)(fw_uart_base + 0x10) = v; }
 void eb_hal_region(uint32_t layer, uint32_t module, const char* op) {
     (void)op;
     marker((layer << 16) | (module << 8) | 1u);

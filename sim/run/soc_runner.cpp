@@ -67,8 +67,13 @@ RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
         throw Error(fmt::format("{} program ({} bytes) does not fit the loader's {} MiB area", target_name,
                                 image.size(), (compiler::kFirmwareReserved - compiler::kProgramArea) >> 20));
     soc.dram.write(prog, image.data(), image.size());
-    const uint64_t d[4] = {0x43534544474f5250ull, prog, image.size(), results};
+    // The descriptor also carries the SoC's platform description (the same struct the
+    // native host uses, identical layout on RV64 and x86-64), so the one executor ELF
+    // runs on any SoC config, not only the one its header was generated from.
+    const eb_platform platform = hw::platform_of(soc_cfg);
+    const uint64_t d[6] = {0x43534544474f5250ull, prog, image.size(), results, soc_cfg.map.uart_base, sizeof platform};
     soc.dram.write(desc, d, sizeof d);
+    soc.dram.write(desc + 64, &platform, sizeof platform);
     RunResult r;
     r.target = target_name;
     const auto t0 = std::chrono::steady_clock::now();
