@@ -1,13 +1,15 @@
 // Iss: configuration, construction and reset, the run loop, interrupts,
 // traps and the cache-model hooks. The rest of the class, by concern:
-//   iss_exec.cpp       the interpreter (execute(): one switch in one loop) and
-//                      its case groups iss_exec_rv64i.inc, iss_exec_m.inc,
-//                      iss_exec_fd.inc
-//   iss_exec_a.cpp     the A extension (LR/SC, AMOs)
-//   iss_memory.cpp     fetch and decode slow path, decoded-instruction cache,
-//                      DMI regions, load/store slow paths, tohost
-//   iss_csr.cpp        the CSRs
-//   iss_impl.hpp       private helpers shared by these (inline load/store)
+//   iss_exec.cpp        the interpreter: execute(), one switch in one loop,
+//                       whose case groups are included from
+//     iss_exec_rv64i.inc  RV64I, Zifencei, system, Zicsr
+//     iss_exec_m.inc      M
+//     iss_exec_fd.inc     F and D
+//   iss_exec_a.cpp      the A extension (LR/SC, AMOs): exec_amo()
+//   iss_memory.cpp      fetch/decode slow path, decoded-instruction cache, DMI
+//                       regions, load/store slow paths, tohost
+//   iss_csr.cpp         the CSRs
+//   iss_impl.hpp        private helpers shared by these (inline load/store)
 #include "hw/iss/iss.hpp"
 
 #include <algorithm>

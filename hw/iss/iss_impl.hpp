@@ -1,4 +1,4 @@
-// Private to the ISS sources (iss*.cpp): helpers shared by the interpreter
+// Private to the ISS sources: helpers shared by the interpreter
 // (iss_exec.cpp), the A extension (iss_exec_a.cpp) and the memory paths
 // (iss_memory.cpp). Not for users of the ISS: include iss.hpp.
 #pragma once

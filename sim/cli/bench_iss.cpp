@@ -1,6 +1,8 @@
 // `edgebert-sim bench iss`: the RISC-V core's speed (MIPS, simulated cycles
-// per second) with the cache model on and off, on three programs: a mixed
-// load / store / ALU loop, the firmware operator test and a plain integer loop.
+// per second) with the cache model on and off, on four programs: a mixed
+// load / store / ALU loop over an L1-resident array and over one that misses
+// the L2 on nearly every strided load, the firmware operator test and a plain
+// integer loop.
 #include <fmt/format.h>
 
 #include <chrono>
@@ -38,7 +40,8 @@ Sample run_once(const hw::SocConfig& cfg, const std::string& elf) {
 
 boost::json::object bench_iss(const hw::SocConfig& cfg, const std::string& firmware_dir, int repeats) {
     const std::vector<std::pair<std::string, std::string>> programs = {
-        {"mixed load/store/ALU loop", "bench_mix.elf"},
+        {"mixed loop, L1-resident", "bench_mix_l1.elf"},
+        {"mixed loop, misses the L2", "bench_mix.elf"},
         {"firmware operator test", "fw_ops_test.elf"},
         {"plain integer loop", "bench_alu.elf"}};
     hw::SocConfig off = cfg;
