@@ -1,9 +1,9 @@
 /* The runtime's hardware-access layer on the bare-metal RISC-V core: loads
  * and stores are real MMIO, waits are wfi with machine external interrupts
  * enabled in mie (mstatus.MIE stays off: the PLIC line only wakes the core),
- * the cycle counter is mcycle. CPU work costs real instructions, so the cost
- * hooks do nothing; the accounting hooks write to the simulator's marker
- * register (ignored by silicon). */
+ * the cycle counter is mcycle. CPU work costs real instructions and the caches
+ * time real loads and stores, so the cost hooks do nothing; the accounting
+ * hooks write to the simulator's marker register (ignored by silicon). */
 #include <string.h>
 
 #include "eb_hal.h"
@@ -31,6 +31,15 @@ void eb_hal_copy_from_dev(void* dst, uint64_t src, size_t len) { memcpy(dst, (co
 void eb_hal_charge(eb_cost_t kind, uint64_t units) {
     (void)kind;
     (void)units;
+}
+void eb_hal_charge_mem(eb_cost_t kind, int store, uint64_t bytes, uint64_t working_set, uint64_t run,
+                       uint64_t stride) {
+    (void)kind;
+    (void)store;
+    (void)bytes;
+    (void)working_set;
+    (void)run;
+    (void)stride;
 }
 
 /* Marker register in the io tile: [31:16] layer, [15:8] module, [7:0] kind. */

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 
 #include "common/error.hpp"
 
@@ -35,8 +36,13 @@ NativeHost::NativeHost(sc_core::sc_module_name name, const SocConfig& cfg)
     : sc_module(name), data("data"), cfg_(cfg), period_(sc_core::sc_time(1e6 / cfg.cpu_clock_mhz, sc_core::SC_PS)) {}
 
 void NativeHost::access(tlm::tlm_command cmd, uint64_t addr, void* buf, unsigned len) {
+    // DRAM traffic from the core is copying; everything else is register access.
+    const bool dram = addr >= cfg_.dram.base && addr < cfg_.dram.base + cfg_.dram.size;
+    // The core-side cost of a load or store is instruction time (CPU compute, as the
+    // ISS counts it); a register access's category gets the NoC and target latency.
+    if (!dram) charge("mmio_access", 1.0, HostCategory::CpuCompute);
     tlm::tlm_generic_payload t;
-    sc_core::sc_time delay = period_ * cfg_.host_costs.get("mmio_access");
+    sc_core::sc_time delay = dram ? period_ * cfg_.host_costs.get("mmio_access") : sc_core::SC_ZERO_TIME;
     t.set_command(cmd);
     t.set_address(addr);
     t.set_data_ptr(static_cast<unsigned char*>(buf));
@@ -50,8 +56,6 @@ void NativeHost::access(tlm::tlm_command cmd, uint64_t addr, void* buf, unsigned
     // A blocking in-order core: the load or store completes before the next
     // instruction, so the host synchronises on every access.
     sc_core::wait(delay);
-    // DRAM traffic from the core is copying; everything else is register access.
-    const bool dram = addr >= cfg_.dram.base && addr < cfg_.dram.base + cfg_.dram.size;
     account(effective(dram ? HostCategory::Memset : HostCategory::Register), sc_core::sc_time_stamp() - t0);
     if (t.is_response_error()) {
         throw Error(fmt::format("host: {} of {} bytes at 0x{:x} failed: {} (no target mapped there?)",
@@ -107,6 +111,46 @@ void NativeHost::read_block(uint64_t addr, void* dst, size_t len) {
 
 void NativeHost::charge(const std::string& entry, double units, HostCategory category) {
     charge_cycles(cfg_.host_costs.get(entry) * units, category);
+}
+
+MemoryTraffic memory_traffic(const CacheHierarchyConfig& caches, uint64_t bytes, uint64_t working_set, uint64_t run,
+                             uint64_t stride) {
+    MemoryTraffic t;
+    if (!caches.enabled || bytes == 0) return t;
+    // The first level a load meets: its line is the unit of traffic, its sets decide the conflicts.
+    const CacheGeometry* level = nullptr;
+    for (const CacheGeometry* g : {&caches.l1d, &caches.l2, &caches.llc})
+        if (g->enabled) {
+            level = g;
+            break;
+        }
+    if (!level) return t;
+    const double line = level->line_bytes;
+    const bool contiguous = run == 0 || stride <= run;
+    const double run_lines = contiguous ? 0.0 : std::ceil(static_cast<double>(run) / line);
+    t.lines = contiguous ? std::ceil(static_cast<double>(bytes) / line)
+                         : static_cast<double>(bytes) / static_cast<double>(run) * run_lines;
+    t.working_set = static_cast<double>(working_set);
+    if (!contiguous && stride % level->line_bytes == 0) {
+        // Runs `stride` apart start in sets (i * stride / line) mod sets: with sets a power
+        // of two, only sets / g distinct starts (g = gcd(stride / line, sets)), each run
+        // filling run_lines consecutive sets. The data crowds into the sets it touches.
+        const uint64_t sets = level->sets();
+        const uint64_t g = std::gcd(stride / level->line_bytes, sets);
+        const double runs =
+            std::max(1.0, std::min(static_cast<double>(bytes), t.working_set) / static_cast<double>(run));
+        const double starts = std::min(runs, static_cast<double>(sets / g));
+        const double touched = std::min(static_cast<double>(sets), starts * run_lines);
+        if (touched > 0 && touched < static_cast<double>(sets)) t.working_set *= static_cast<double>(sets) / touched;
+    }
+    return t;
+}
+
+void NativeHost::charge_memory(bool store, uint64_t bytes, uint64_t working_set, uint64_t run, uint64_t stride,
+                               HostCategory category) {
+    const MemoryTraffic t = memory_traffic(cfg_.caches, bytes, working_set, run, stride);
+    if (t.lines <= 0) return;
+    charge_cycles(t.lines * cfg_.host_costs.get(store ? "store_line" : "load_line", t.working_set), category);
 }
 
 void NativeHost::charge_cycles(double cyc, HostCategory category) {

@@ -39,6 +39,18 @@ struct RegionKey {
 };
 using CategoryCycles = std::array<uint64_t, kHostCategories>;
 
+// The traffic model of eb_hal_charge_mem: `bytes` in runs of `run` bytes `stride`
+// apart (stride <= run or run == 0: contiguous), cycling through `working_set`
+// bytes, as the first enabled data cache level sees it: the lines it moves (a
+// run costs whole lines) and the working set enlarged by the sets the runs
+// crowd into. lines == 0 without a cache model (ideal memory).
+struct MemoryTraffic {
+    double lines = 0;
+    double working_set = 0;
+};
+MemoryTraffic memory_traffic(const CacheHierarchyConfig& caches, uint64_t bytes, uint64_t working_set, uint64_t run,
+                             uint64_t stride);
+
 class NativeHost : public sc_core::sc_module, public HostInterface {
 public:
     NativeHost(sc_core::sc_module_name name, const SocConfig& cfg);
@@ -63,6 +75,14 @@ public:
     // (or to the override category while one is set).
     void charge(const std::string& entry, double units, HostCategory category);
     void charge_cycles(double cycles, HostCategory category);
+    // Memory traffic of CPU work (eb_hal_charge_mem): `bytes` loaded or stored
+    // in runs of `run` bytes `stride` apart, by a loop cycling through
+    // `working_set` bytes. Charged per cache line (of the first enabled data
+    // cache level) from the table's load_line / store_line curve at the working
+    // set as the cache sees it (enlarged when the stride crowds the runs into
+    // few sets). Nothing without a cache model (ideal memory).
+    void charge_memory(bool store, uint64_t bytes, uint64_t working_set, uint64_t run, uint64_t stride,
+                       HostCategory category);
 
     // Accounting: every simulated cycle of the host program lands in exactly
     // one (region, category) cell, so categories sum to the total.

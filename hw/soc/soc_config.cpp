@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "common/error.hpp"
@@ -23,31 +24,60 @@ const char* tile_kind_name(TileKind k) {
 
 HostCostTable default_host_costs() {
     // Estimates for an in-order, single-issue RV64GC core of Ariane's class;
-    // docs/host-costs.md gives the reasoning. The ISS (later) re-derives them.
+    // docs/host-costs.md gives the reasoning. `edgebert-sim calibrate` re-derives them.
     HostCostTable t;
-    t.cycles = {
-        {"mmio_access", 2},            // load/store issue + writeback, NoC latency added separately
-        {"copy_per_byte", 0.25},       // ld + sd per 8 bytes, ~2 cycles with the store buffer
-        {"memset_per_byte", 0.125},    // one sd per 8 bytes
-        {"malloc_call", 150},          // allocator fast path
-        {"transpose_per_element", 6},  // strided load + store + index arithmetic
-        {"fp32_mac", 5},               // dependent fmadd.s chain (FPU latency)
-        {"int32_add", 3},              // ld + add + sd for partial-sum accumulation
-        {"fp32_add", 4},               // element-wise add incl. loads/stores
-        {"fp32_exp", 60},              // software expf
-        {"fp32_div", 20},
-        {"fp32_sqrt", 25},
-        {"fp32_tanh", 80},
-        {"quantize_per_element", 12},  // float <-> AF code
-        {"int8_convert_per_element", 8},  // float -> INT8 (round, clamp), INT32 -> float
-    };
+    for (const auto& [name, cycles] : std::initializer_list<std::pair<const char*, double>>{
+             {"mmio_access", 20},           // the executor's and driver's instructions per register access
+                                            // (NoC and target latency added separately)
+             {"copy_per_byte", 0.25},       // ld + sd per 8 bytes, ~2 cycles with the store buffer
+             {"memset_per_byte", 0.125},    // one sd per 8 bytes
+             {"malloc_call", 150},          // allocator fast path
+             {"transpose_per_element", 6},  // strided load + store + index arithmetic
+             {"fp32_mac", 5},               // dependent fmadd.s chain (FPU latency)
+             {"int32_add", 3},              // ld + add + sd for partial-sum accumulation
+             {"fp32_add", 4},               // element-wise add incl. loads/stores
+             {"fp32_exp", 60},              // software expf
+             {"fp32_div", 20},
+             {"fp32_sqrt", 25},
+             {"fp32_tanh", 80},
+             {"quantize_per_element", 12},     // float <-> AF code
+             {"int8_convert_per_element", 8},  // float -> INT8 (round, clamp), INT32 -> float
+         })
+        t.set(name, cycles);
+    // Memory traffic (eb_hal_charge_mem): extra cycles per cache line loaded /
+    // stored beyond an L1 hit, over the working set. Estimates from the default
+    // cache hierarchy's latencies: nothing while the data fits the L1 D$ (32 KiB),
+    // an LLC round trip over the NoC beyond the L2, a DRAM access beyond the LLC.
+    t.set_curve("load_line", {{24576, 0}, {49152, 27}, {196608, 27}, {393216, 52}});
+    t.set_curve("store_line", {{24576, 0}, {49152, 3}, {196608, 3}, {393216, 32}});
     return t;
 }
 
 double HostCostTable::get(const std::string& name) const {
-    auto it = cycles.find(name);
-    if (it == cycles.end()) throw Error(fmt::format("host cost table has no entry '{}'", name));
-    return it->second;
+    auto it = entries.find(name);
+    if (it == entries.end() || it->second.empty()) throw Error(fmt::format("host cost table has no entry '{}'", name));
+    return it->second.front().second;
+}
+
+double HostCostTable::get(const std::string& name, double working_set_bytes) const {
+    auto it = entries.find(name);
+    if (it == entries.end() || it->second.empty()) throw Error(fmt::format("host cost table has no entry '{}'", name));
+    const Curve& c = it->second;
+    if (c.size() == 1 || working_set_bytes <= c.front().first) return c.front().second;
+    if (working_set_bytes >= c.back().first) return c.back().second;
+    size_t i = 1;
+    while (c[i].first < working_set_bytes) ++i;
+    const auto& [x0, y0] = c[i - 1];
+    const auto& [x1, y1] = c[i];
+    // Linear in log(bytes); a first point at 0 bytes (a constant's) is flat up to the next point.
+    if (x0 <= 0) return y0;
+    const double f = std::log(working_set_bytes / x0) / std::log(x1 / x0);
+    return y0 + f * (y1 - y0);
+}
+
+bool HostCostTable::is_curve(const std::string& name) const {
+    auto it = entries.find(name);
+    return it != entries.end() && !(it->second.size() == 1 && it->second.front().first == 0);
 }
 
 const TileSpec& SocConfig::cpu() const {
@@ -150,6 +180,48 @@ void SocConfig::validate(const std::string& origin) const {
     }
 }
 
+// host_costs: every entry a number (cycles per unit) or a curve over the
+// working set, {"<bytes>": cycles, ...}; absent entries keep the defaults.
+static void read_host_costs(const JsonReader& h, const boost::json::object& raw, HostCostTable& t) {
+    std::vector<std::string> known;
+    for (const auto& kv : t.entries) known.push_back(kv.first);
+    known.push_back("_comment");
+    h.reject_unknown(known);
+    constexpr double kMaxCycles = 1e6, kMaxBytes = 1ull << 40;
+    const std::string forms = fmt::format(
+        "a number of cycles in [0, {}] or a curve over the working set, an object {{\"<bytes>\": cycles, ...}} "
+        "with 1 to 64 working sets (decimal integers in [1, 2^40]) and cycles in [0, {}]",
+        kMaxCycles, kMaxCycles);
+    for (auto& [name, curve] : t.entries) {
+        const auto* v = raw.if_contains(name);
+        if (!v) continue;
+        if (v->is_number()) {
+            curve = {{0.0, h.get_double(name, 0.0, kMaxCycles)}};
+            continue;
+        }
+        if (!v->is_object()) h.fail(name, fmt::format("= {} must be {}", boost::json::serialize(*v), forms));
+        const auto& obj = v->as_object();
+        const JsonReader points = h.child(name);
+        if (obj.empty() || obj.size() > 64) h.fail(name, fmt::format("has {} points: it must be {}", obj.size(), forms));
+        HostCostTable::Curve c;
+        for (const auto& kv : obj) {
+            const std::string key(kv.key());
+            uint64_t bytes = 0;
+            const bool digits = !key.empty() && key.size() <= 13 &&
+                                std::all_of(key.begin(), key.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+            if (digits) bytes = std::stoull(key);
+            if (!digits || bytes < 1 || bytes > static_cast<uint64_t>(kMaxBytes))
+                h.fail(name, fmt::format("has the working set \"{}\": it must be {}", key, forms));
+            c.emplace_back(static_cast<double>(bytes), points.get_double(key, 0.0, kMaxCycles));
+        }
+        std::sort(c.begin(), c.end());
+        for (size_t i = 1; i < c.size(); ++i)
+            if (c[i].first == c[i - 1].first)
+                h.fail(name, fmt::format("gives the working set {} twice: it must be {}", c[i].first, forms));
+        curve = std::move(c);
+    }
+}
+
 static SocConfig read_soc(const boost::json::value& v, const std::string& origin) {
     JsonReader r(v, origin);
     r.reject_unknown({"_comment", "name", "cpu_clock_mhz", "plic_sources", "noc", "dram", "memory_map", "caches", "esp", "tiles",
@@ -211,14 +283,8 @@ static SocConfig read_soc(const boost::json::value& v, const std::string& origin
     }
     if (r.has("edgebert")) c.edgebert = parse_edgebert_tile_config(r.child("edgebert"));
     if (r.has("systolic")) c.systolic = parse_systolic_tile_config(r.child("systolic"));
-    if (r.has("host_costs")) {
-        const auto h = r.child("host_costs");
-        std::vector<std::string> known;
-        for (const auto& kv : c.host_costs.cycles) known.push_back(kv.first);
-        known.push_back("_comment");
-        h.reject_unknown(known);
-        for (auto& kv : c.host_costs.cycles) kv.second = h.get_double(kv.first, 0.0, 1e6, kv.second);
-    }
+    if (r.has("host_costs")) read_host_costs(r.child("host_costs"), v.as_object().at("host_costs").as_object(),
+                                             c.host_costs);
     c.validate(origin);
     return c;
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hw/edgebert/tile_config.hpp"
@@ -62,10 +63,20 @@ struct MemoryMap {
 
 // Cycles the native host charges for work it does natively instead of
 // executing instructions (docs/host-costs.md gives the source of each figure;
-// the ISS, when present, re-derives them).
+// `edgebert-sim calibrate` re-derives them on the ISS). An entry is a constant
+// (cycles per unit) or a curve over the working set: points (bytes, cycles),
+// interpolated linearly in log(bytes) and clamped at both ends.
 struct HostCostTable {
-    std::map<std::string, double> cycles;  // name -> cycles per unit
+    using Curve = std::vector<std::pair<double, double>>;  // (working-set bytes, cycles), bytes ascending
+    // name -> curve; a constant is a single point at 0 bytes.
+    std::map<std::string, Curve> entries;
+    // Cycles per unit of `name` for a loop cycling through `working_set_bytes`;
+    // without a working set, a curve gives its first (smallest) point.
     double get(const std::string& name) const;
+    double get(const std::string& name, double working_set_bytes) const;
+    bool is_curve(const std::string& name) const;
+    void set(const std::string& name, double cycles) { entries[name] = Curve{{0.0, cycles}}; }
+    void set_curve(const std::string& name, Curve points) { entries[name] = std::move(points); }
 };
 HostCostTable default_host_costs();
 

@@ -46,6 +46,22 @@ typedef enum {
 } eb_cost_t;
 void eb_hal_charge(eb_cost_t kind, uint64_t units);
 
+/* Memory traffic of CPU work, on top of the work itself (eb_hal_charge figures
+ * are cycles per unit with the data in the L1 D$): `bytes` loaded (store == 0)
+ * or stored (store != 0) by a loop that cycles through `working_set` bytes of
+ * data before it touches the same bytes again (for data touched once: the
+ * bytes of the operation the loop belongs to). The data lies in runs of `run`
+ * contiguous bytes whose starts are `stride` bytes apart (run == stride, or
+ * stride == 0: one contiguous range). The native host turns this into cycles
+ * with the cost table's per-line curves over the working set (load_line,
+ * store_line; docs/host-costs.md): a run shorter than a cache line costs a
+ * whole line, and a stride that maps the runs onto few cache sets enlarges the
+ * working set as the cache sees it. Charged to the category of `kind`. The
+ * firmware ignores it: the ISS times the real loads and stores. Hosts without
+ * a memory model need not define it (the runtime has a weak no-op). */
+void eb_hal_charge_mem(eb_cost_t kind, int store, uint64_t bytes, uint64_t working_set, uint64_t run,
+                       uint64_t stride);
+
 /* Accounting (native host only; firmware builds these as no-ops or prints):
  * the program's region markers, the category the next interrupt waits are
  * attributed to, and a category that overrides the cost kinds' own (e.g. a

@@ -37,6 +37,30 @@ static void unmap_dense(const eb_tensor* t, void* ptr, int write_back) {
     eb_hal_unmap(ptr, t->addr, (size_t)t->rows * t->ld * elem_bytes(t->format), write_back);
 }
 
+/* ------------------------------------------------------ memory traffic */
+
+/* What a host operation loads and stores, for hosts that charge memory traffic
+ * (eb_hal_charge_mem; the kernels charge their own re-reads). Data an operation
+ * touches once cycles through the operation's working set: the bytes of its
+ * tensor operands (an AF tensor: one code per element plus its mask bits). */
+static uint64_t s_op_bytes;
+
+static uint64_t op_bytes(const eb_tensor* t) {
+    const uint64_t elems = (uint64_t)t->rows * t->cols;
+    return t->format == EB_FMT_AF_BLOCKS ? elems + elems / 8u : elems * elem_bytes(t->format);
+}
+
+/* rows x cols elements of dense tensor t, loaded (store == 0) or stored once. */
+static void charge_dense(eb_cost_t kind, int store, const eb_tensor* t, uint32_t rows, uint32_t cols) {
+    const uint64_t es = elem_bytes(t->format);
+    eb_hal_charge_mem(kind, store, (uint64_t)rows * cols * es, s_op_bytes, (uint64_t)cols * es, (uint64_t)t->ld * es);
+}
+
+/* Contiguous bytes touched once, or within a working set of `ws` bytes. */
+static void charge_bytes(eb_cost_t kind, int store, uint64_t bytes, uint64_t ws) {
+    eb_hal_charge_mem(kind, store, bytes, ws ? ws : s_op_bytes, bytes, bytes);
+}
+
 static uint32_t af_block_cols(const eb_tensor* t) { return t->ld; } /* AF: ld holds the block's column count */
 
 static uint64_t af_mask_bytes(const eb_tensor* t, uint32_t lanes) {
@@ -66,6 +90,17 @@ static void af_store_block(const eb_platform* p, const eb_tensor* t, uint32_t br
         memcpy(d, rows, depth * lanes);
         eb_hal_unmap(d, base + af_rows_offset(t, lanes), depth * lanes, 1);
     }
+    {
+        /* The two copies into the image; the block's F32 rows in, the codes, mask and
+         * rows through the scratch buffers (stored, then loaded again), the image out. */
+        const uint64_t elems = (uint64_t)nrows * bc, image = mbytes + (uint64_t)depth * lanes;
+        const uint64_t scratch = 4u * elems + elems + image;
+        eb_hal_charge(EB_COST_COPY_BYTE, image);
+        eb_hal_charge_mem(EB_COST_QUANTIZE_ELEM, 0, 4u * elems, s_op_bytes, 4u * (uint64_t)bc, 4u * (uint64_t)ld);
+        charge_bytes(EB_COST_QUANTIZE_ELEM, 1, elems + image, scratch);
+        charge_bytes(EB_COST_QUANTIZE_ELEM, 0, elems + image, scratch);
+        charge_bytes(EB_COST_QUANTIZE_ELEM, 1, image, 0);
+    }
 }
 
 static int af_load_block(const eb_platform* p, const eb_tensor* t, uint32_t br, uint32_t bcol, float* dst, size_t ld,
@@ -83,6 +118,15 @@ static int af_load_block(const eb_platform* p, const eb_tensor* t, uint32_t br, 
     eb_hal_unmap((void*)m, base, mbytes, 0);
     if (rc) return -3;
     for (uint32_t r = 0; r < nrows; ++r) eb_k_af_dequantize(codes + (size_t)r * bc, bc, f, t->exp_bias, dst + (size_t)r * ld);
+    {
+        /* The image in (the bytes mapped), the codes through the scratch buffer, the F32 rows out. */
+        const uint64_t elems = (uint64_t)nrows * bc, image = mbytes + rbytes;
+        const uint64_t scratch = 4u * elems + elems + image;
+        charge_bytes(EB_COST_QUANTIZE_ELEM, 0, image, 0);
+        charge_bytes(EB_COST_QUANTIZE_ELEM, 1, elems, scratch);
+        charge_bytes(EB_COST_QUANTIZE_ELEM, 0, elems, scratch);
+        eb_hal_charge_mem(EB_COST_QUANTIZE_ELEM, 1, 4u * elems, s_op_bytes, 4u * (uint64_t)bc, 4u * (uint64_t)ld);
+    }
     return 0;
 }
 
@@ -105,6 +149,8 @@ static int quantize(const eb_platform* p, const eb_tensor* src, const eb_tensor*
         int8_t* q = (int8_t*)map_dense(dst);
         for (uint32_t r = 0; r < dst->rows; ++r)
             eb_k_i8_quantize(s + (size_t)(r0 + r) * src->ld + c0, dst->cols, dst->scale, q + (size_t)r * dst->ld);
+        charge_dense(EB_COST_INT8_CONVERT_ELEM, 0, src, dst->rows, dst->cols);
+        charge_dense(EB_COST_INT8_CONVERT_ELEM, 1, dst, dst->rows, dst->cols);
         unmap_dense(dst, q, 1);
     } else {
         rc = -5;
@@ -126,6 +172,8 @@ static int dequantize(const eb_platform* p, const eb_tensor* src, const eb_tenso
         int32_t* a = (int32_t*)map_dense(src);
         for (uint32_t r = 0; r < src->rows; ++r)
             eb_k_i32_dequantize(a + (size_t)r * src->ld, src->cols, src->scale, d + (size_t)(r0 + r) * dst->ld + c0);
+        charge_dense(EB_COST_FP32_MAC, 0, src, src->rows, src->cols);
+        charge_dense(EB_COST_FP32_MAC, 1, dst, src->rows, src->cols);
         unmap_dense(src, a, 0);
     } else {
         rc = -5;
@@ -147,6 +195,8 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
     if (in->sub >= sizeof(tensor_args)) return -2;
     for (uint32_t i = 0; i < tensor_args[in->sub]; ++i)
         if (in->a[i] >= prog->header.num_tensors) return -2;
+    s_op_bytes = 0;
+    for (uint32_t i = 0; i < tensor_args[in->sub]; ++i) s_op_bytes += op_bytes(&T[in->a[i]]);
     switch (in->sub) {
         case EB_H_EMBED: {
             const eb_tensor *ids = &T[in->a[0]], *w = &T[in->a[1]], *pos = &T[in->a[2]], *ty = &T[in->a[3]],
@@ -162,6 +212,9 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
                 eb_k_add_f32(o + (size_t)s * out->ld, o + (size_t)s * out->ld, tp, out->cols);
                 eb_hal_unmap((void*)wr, row, out->cols * 4u, 0);
             }
+            charge_bytes(EB_COST_FP32_ADD, 0, (uint64_t)out->rows * out->cols * 4u, 0); /* the words' rows */
+            charge_dense(EB_COST_FP32_ADD, 0, pos, out->rows, out->cols);
+            charge_dense(EB_COST_FP32_ADD, 1, out, out->rows, out->cols);
             unmap_dense(ty, (void*)tp, 0);
             unmap_dense(pos, (void*)pp, 0);
             unmap_dense(out, o, 1);
@@ -176,6 +229,10 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
             /* a3: bit 0 accumulate, bit 1 B is K x N (not transposed) */
             eb_k_matmul_f32(pa, a->ld, pb, b->ld, pc, c->ld, (int)c->rows, (int)c->cols, (int)a->cols,
                             (in->a[3] & 2u) ? 0 : 1, (int)(in->a[3] & 1u));
+            charge_dense(EB_COST_FP32_MAC, 0, a, c->rows, a->cols);
+            charge_dense(EB_COST_FP32_MAC, 0, b, b->rows, b->cols);
+            if (in->a[3] & 1u) charge_dense(EB_COST_FP32_MAC, 0, c, c->rows, c->cols);
+            charge_dense(EB_COST_FP32_MAC, 1, c, c->rows, c->cols);
             unmap_dense(c, pc, 1);
             unmap_dense(b, (void*)pb, 0);
             unmap_dense(a, (void*)pa, 0);
@@ -186,6 +243,8 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
             float* px = (float*)map_dense(x);
             const float* pb = (const float*)map_dense(b);
             eb_k_add_bias_f32(px, (int)x->rows, (int)x->cols, x->ld, pb);
+            charge_dense(EB_COST_FP32_ADD, 0, x, x->rows, x->cols);
+            charge_dense(EB_COST_FP32_ADD, 1, x, x->rows, x->cols);
             unmap_dense(b, (void*)pb, 0);
             unmap_dense(x, px, 1);
             return 0;
@@ -197,6 +256,9 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
             const float* pb = (const float*)map_dense(b);
             for (uint32_t r = 0; r < y->rows; ++r)
                 eb_k_add_f32(py + (size_t)r * y->ld, pa + (size_t)r * a->ld, pb + (size_t)r * b->ld, y->cols);
+            charge_dense(EB_COST_FP32_ADD, 0, a, y->rows, y->cols);
+            charge_dense(EB_COST_FP32_ADD, 0, b, y->rows, y->cols);
+            charge_dense(EB_COST_FP32_ADD, 1, y, y->rows, y->cols);
             unmap_dense(b, (void*)pb, 0);
             unmap_dense(a, (void*)pa, 0);
             unmap_dense(y, py, 1);
@@ -208,6 +270,8 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
             const float* pg = (const float*)map_dense(g);
             const float* pb = (const float*)map_dense(b);
             eb_k_layer_norm_f32(px, (int)x->rows, (int)x->cols, x->ld, pg, pb, bits_to_float(in->a[3]));
+            charge_dense(EB_COST_FP32_ADD, 0, x, x->rows, x->cols);
+            charge_dense(EB_COST_FP32_ADD, 1, x, x->rows, x->cols);
             unmap_dense(b, (void*)pb, 0);
             unmap_dense(g, (void*)pg, 0);
             unmap_dense(x, px, 1);
@@ -229,6 +293,11 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
                     else eb_k_tanh_f32(px + (size_t)r * x->ld, x->cols);
                 }
             }
+            /* One pass over x in place; a softmax with a scale makes two. */
+            for (int pass = in->sub == EB_H_SOFTMAX && bits_to_float(in->a[1]) != 1.0f ? 2 : 1; pass > 0; --pass) {
+                charge_dense(EB_COST_FP32_ADD, 0, x, x->rows, x->cols);
+                charge_dense(EB_COST_FP32_ADD, 1, x, x->rows, x->cols);
+            }
             unmap_dense(x, px, 1);
             return 0;
         }
@@ -240,6 +309,8 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
             const float* ps = (const float*)map_dense(s);
             float* pd = (float*)map_dense(d);
             eb_k_transpose_f32(ps, s->ld, pd, d->ld, (int)s->rows, (int)s->cols);
+            charge_dense(EB_COST_TRANSPOSE_ELEM, 0, s, s->rows, s->cols);
+            charge_dense(EB_COST_TRANSPOSE_ELEM, 1, d, s->cols, s->rows);
             unmap_dense(d, pd, 1);
             unmap_dense(s, (void*)ps, 0);
             return 0;
@@ -254,6 +325,8 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
             for (uint32_t r = 0; r < d->rows; ++r)
                 memcpy(pd + (size_t)r * d->ld * es, ps + ((size_t)(r0 + r) * s->ld + c0) * es, (size_t)d->cols * es);
             eb_hal_charge(EB_COST_COPY_BYTE, (uint64_t)d->rows * d->cols * es);
+            charge_dense(EB_COST_COPY_BYTE, 0, s, d->rows, d->cols);
+            charge_dense(EB_COST_COPY_BYTE, 1, d, d->rows, d->cols);
             unmap_dense(d, pd, 1);
             unmap_dense(s, (void*)ps, 0);
             return 0;
@@ -265,6 +338,9 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
             const int32_t* pp = (const int32_t*)map_dense(part);
             for (uint32_t r = 0; r < acc->rows; ++r)
                 eb_k_i32_accumulate(pa + (size_t)r * acc->ld, pp + (size_t)r * part->ld, acc->cols);
+            charge_dense(EB_COST_INT32_ADD, 0, acc, acc->rows, acc->cols);
+            charge_dense(EB_COST_INT32_ADD, 0, part, acc->rows, acc->cols);
+            charge_dense(EB_COST_INT32_ADD, 1, acc, acc->rows, acc->cols);
             unmap_dense(part, (void*)pp, 0);
             unmap_dense(acc, pa, 1);
             return 0;
@@ -347,6 +423,19 @@ static int run_sys_call(const eb_platform* p, const eb_instr* in) {
     return eb_systolic_run(p, &c);
 }
 
+/* The category of a host operation without an override: copies into temporary
+ * buffers are "memset", allocations "malloc", transposes "transpose" (the
+ * published breakdown's names), the rest CPU compute, whatever cost kinds its
+ * kernels charge (e.g. the bitmask codec's byte copies inside a quantize). */
+static int host_category(uint32_t sub) {
+    switch (sub) {
+        case EB_H_COPY: return EB_CAT_MEMSET;
+        case EB_H_MALLOC: return EB_CAT_MALLOC;
+        case EB_H_TRANSPOSE: return EB_CAT_TRANSPOSE;
+        default: return EB_CAT_CPU_COMPUTE;
+    }
+}
+
 int eb_execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) {
     memset(st, 0, sizeof(*st));
     for (uint32_t i = 0; i < prog->header.num_instrs; ++i) {
@@ -379,8 +468,10 @@ int eb_execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) 
                 break;
             }
             case EB_OP_HOST:
-                /* a6: category override + 1 (0: the kernels' own categories). */
-                eb_hal_category_override(in->a[6] ? (int)in->a[6] - 1 : -1);
+                /* a6: category override + 1 (0: the operation's own category, told to
+                 * the HAL so that both hosts account it alike: the ISS sees
+                 * instructions, not cost kinds). */
+                eb_hal_category_override(in->a[6] ? (int)in->a[6] - 1 : host_category(in->sub));
                 rc = run_host(p, prog, in, st);
                 eb_hal_category_override(-1);
                 break;

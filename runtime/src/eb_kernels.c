@@ -11,6 +11,18 @@ static void charge(eb_cost_t kind, uint64_t units) {
     if (units) eb_hal_charge(kind, units);
 }
 
+/* Hosts without a memory model (e.g. the kernels' unit tests) need not define
+ * eb_hal_charge_mem: this weak no-op stands in for it. */
+__attribute__((weak)) void eb_hal_charge_mem(eb_cost_t kind, int store, uint64_t bytes, uint64_t working_set,
+                                             uint64_t run, uint64_t stride) {
+    (void)kind;
+    (void)store;
+    (void)bytes;
+    (void)working_set;
+    (void)run;
+    (void)stride;
+}
+
 /* ------------------------------------------------------------- matmul --- */
 
 /* Blocking: B is packed, one panel of MM_KC x MM_NR elements at a time, into a
@@ -147,6 +159,28 @@ void eb_k_matmul_f32(const float* a, size_t lda, const float* b, size_t ldb, flo
         }
     }
     charge(EB_COST_FP32_MAC, (uint64_t)m * (uint64_t)n * (uint64_t)k);
+    {
+        /* Memory traffic inside the call (what the caller's single pass over A, B
+         * and C does not cover, eb_hal.h): A is read again for every further
+         * column block of MM_NR, after the whole of A (and a panel and a C strip)
+         * went by; with more than one panel depth, the C strip of a column block is
+         * reloaded and stored again per depth, after an A slab went by. */
+        const uint64_t col_blocks = ((uint64_t)n + MM_NR - 1) / MM_NR;
+        const uint64_t depths = ((uint64_t)k + MM_KC - 1) / MM_KC;
+        const uint64_t kc = k < MM_KC ? (uint64_t)k : (uint64_t)MM_KC;
+        const uint64_t nr = n < MM_NR ? (uint64_t)n : (uint64_t)MM_NR;
+        const uint64_t a_bytes = (uint64_t)m * (uint64_t)k * 4u;
+        const uint64_t panel = kc * MM_NR * 4u, strip = (uint64_t)m * MM_NR * 4u;
+        if (col_blocks > 1)
+            eb_hal_charge_mem(EB_COST_FP32_MAC, 0, (col_blocks - 1) * a_bytes, a_bytes + panel + strip,
+                              (uint64_t)k * 4u, (uint64_t)lda * 4u);
+        if (depths > 1) {
+            const uint64_t c_bytes = (depths - 1) * (uint64_t)m * (uint64_t)n * 4u;
+            const uint64_t ws = (uint64_t)m * kc * 4u + panel + strip;
+            eb_hal_charge_mem(EB_COST_FP32_MAC, 0, c_bytes, ws, nr * 4u, (uint64_t)ldc * 4u);
+            eb_hal_charge_mem(EB_COST_FP32_MAC, 1, c_bytes, ws, nr * 4u, (uint64_t)ldc * 4u);
+        }
+    }
 }
 
 /* --------------------------------------------------------- elementwise --- */
