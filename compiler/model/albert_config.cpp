@@ -52,7 +52,15 @@ static AlbertConfig read_config(const boost::json::value& v, const std::string& 
     c.layer_norm_eps = r.get_double("layer_norm_eps", 1e-30, 1.0, 1e-12);
     // HF stores the label count either as num_labels or implicitly as id2label.
     int64_t labels = 2;
-    if (r.has("id2label")) labels = static_cast<int64_t>(v.as_object().at("id2label").as_object().size());
+    if (r.has("id2label")) {
+        const boost::json::value& ids = v.as_object().at("id2label");
+        if (!ids.is_object())
+            throw ConfigError(origin + ": field 'id2label' must be an object mapping label ids to names");
+        labels = static_cast<int64_t>(ids.as_object().size());
+        if (labels < 1 || labels > 1024)
+            throw ConfigError(origin + ": field 'id2label' has " + std::to_string(labels) +
+                              " labels; allowed 1 to 1024 (give num_labels to override)");
+    }
     c.num_labels = static_cast<int>(r.get_int("num_labels", 1, 1024, labels));
     c.validate(origin);
     return c;

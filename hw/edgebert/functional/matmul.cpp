@@ -92,8 +92,9 @@ uint8_t matmul_output_code(const EdgebertTileConfig& cfg, const MatmulParams& p,
     const int bias_exp = p.out_bias - mb;
     // Sum acc and the bias at the finer of the two LSBs, in 128 bits (exact).
     const int common = std::min(acc_exp, bias_exp);
-    i128 v = static_cast<i128>(acc) << (acc_exp - common);
-    if (p.add_bias) v += static_cast<i128>(p.weight_bias) << (bias_exp - common);
+    // Scaling by multiplication: a left shift of a negative value is undefined in C++17.
+    i128 v = static_cast<i128>(acc) * (static_cast<i128>(1) << (acc_exp - common));
+    if (p.add_bias) v += static_cast<i128>(p.weight_bias) * (static_cast<i128>(1) << (bias_exp - common));
     if (p.relu && v < 0) v = 0;
     return encode_exact(v, common, fmt, p.out_bias);
 }

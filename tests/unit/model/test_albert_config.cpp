@@ -81,6 +81,13 @@ TEST(AlbertConfig, BadFieldsAreNamed) {
     expect_config_error("[1, 2]", {"must be a JSON object"});
 }
 
+TEST(AlbertConfig, Id2labelMustBeANonEmptyObject) {
+    // HF's label map gives the label count; an empty or non-object one is an error, not 0 labels.
+    expect_config_error(with("id2label", "{}"), {"'id2label'", "0 labels", "1 to 1024"});
+    expect_config_error(with("id2label", "[\"neg\", \"pos\"]"), {"'id2label'", "must be an object"});
+    EXPECT_EQ(parse_albert_config(with("id2label", R"({"0": "a", "1": "b", "2": "c"})"), "t.json").num_labels, 3);
+}
+
 TEST(AlbertConfig, MissingFileIsNamed) {
     try {
         load_albert_config("/nonexistent/config.json");
