@@ -28,6 +28,13 @@ public:
     using Error::Error;
 };
 
+// The command line itself is wrong: an unknown option, a malformed option
+// value, a missing argument. The CLI exits with status 2 for it (1 for Error).
+class UsageError : public Error {
+public:
+    using Error::Error;
+};
+
 // A shape or size does not fit the hardware or the model.
 class ShapeError : public Error {
 public:

@@ -1,5 +1,7 @@
 #include "common/json_reader.hpp"
 
+#include "common/input_file.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,6 +22,11 @@ boost::json::value parse_json_text(const std::string& text, const std::string& o
 }
 
 boost::json::value parse_json_file(const std::string& path) {
+    try {
+        checked_input_file(path, "JSON config", kMaxConfigBytes);
+    } catch (const Error& e) {
+        throw ConfigError(e.what());
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw ConfigError(fmt::format("{}: cannot open file", path));
     std::ostringstream ss;

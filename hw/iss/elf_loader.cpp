@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "common/error.hpp"
+#include "common/input_file.hpp"
 
 namespace edgebert::iss {
 namespace {
@@ -166,6 +167,7 @@ ElfImage load_elf_bytes(const std::vector<uint8_t>& data, const std::string& nam
 }
 
 ElfImage load_elf(const std::string& path, const ElfSegmentLoader& loader) {
+    checked_input_file(path, "ELF file", kMaxElfBytes);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open the ELF file");
     std::vector<uint8_t> data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -40,6 +40,9 @@ int sc_main(int argc, char** argv) {
         if (c.name != name) continue;
         try {
             return c.run(args);
+        } catch (const edgebert::UsageError& e) {
+            std::cerr << "error: " << e.what() << "\n";
+            return 2;
         } catch (const edgebert::Error& e) {
             std::cerr << "error: " << e.what() << "\n";
             return 1;

@@ -25,7 +25,7 @@ bool parse_options(const std::string& command, const std::string& synopsis,
         }
         po::notify(vm);
     } catch (const po::error& e) {
-        throw Error(fmt::format("{}: {} (see 'edgebert-sim {} --help')", command, e.what(), command));
+        throw UsageError(fmt::format("{}: {} (see 'edgebert-sim {} --help')", command, e.what(), command));
     }
     return true;
 }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/input_file.hpp"
 #include "hw/edgebert/functional/sfu_ops.hpp"
 
 namespace edgebert::sim {
@@ -15,6 +16,11 @@ namespace edgebert::sim {
 namespace {
 
 std::vector<std::vector<double>> read_csv(const std::string& path, size_t min_cols) {
+    try {
+        checked_input_file(path, "CSV table", kMaxTableBytes);
+    } catch (const Error& e) {
+        throw FileFormatError(e.what());
+    }
     std::ifstream f(path);
     if (!f) throw FileFormatError(fmt::format("{}: cannot open file", path));
     std::vector<std::vector<double>> rows;

@@ -1,5 +1,6 @@
 # Runs the command after "-P expect_failure.cmake" and passes only if it exits
-# non-zero (but not by a signal) and its output matches REGEX.
+# non-zero (but not by a signal), with status EXIT when given, and its output
+# matches REGEX.
 set(cmd)
 set(collect OFF)
 math(EXPR last "${CMAKE_ARGC} - 1")
@@ -16,6 +17,9 @@ if(rc EQUAL 0)
 endif()
 if(NOT rc MATCHES "^[0-9]+$")
   message(FATAL_ERROR "command crashed: ${rc}\n${out}${err}")
+endif()
+if(DEFINED EXIT AND NOT rc EQUAL EXIT)
+  message(FATAL_ERROR "expected exit status ${EXIT}, got ${rc}\n${out}${err}")
 endif()
 if(NOT "${out}${err}" MATCHES "${REGEX}")
   message(FATAL_ERROR "output does not match '${REGEX}':\n${out}${err}")
