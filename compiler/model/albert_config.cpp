@@ -45,10 +45,13 @@ static AlbertConfig read_config(const boost::json::value& v, const std::string& 
     c.vocab_size = static_cast<int>(r.get_int("vocab_size", 1, 1000000));
     c.max_position_embeddings = static_cast<int>(r.get_int("max_position_embeddings", 1, 65536));
     c.type_vocab_size = static_cast<int>(r.get_int("type_vocab_size", 1, 1024, 2));
-    std::string act = r.get_enum("hidden_act", {"gelu_new", "gelu", "relu"}, "gelu_new");
-    c.hidden_act = act == "gelu_new" ? Activation::GeluNew
-                   : act == "gelu"   ? Activation::Gelu
-                                     : Activation::Relu;
+    // HF's names: gelu_pytorch_tanh and gelu_fast compute the same tanh approximation as
+    // gelu_new (0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), written differently).
+    std::string act =
+        r.get_enum("hidden_act", {"gelu_new", "gelu", "gelu_pytorch_tanh", "gelu_fast", "relu"}, "gelu_new");
+    c.hidden_act = act == "gelu"   ? Activation::Gelu
+                   : act == "relu" ? Activation::Relu
+                                   : Activation::GeluNew;
     c.layer_norm_eps = r.get_double("layer_norm_eps", 1e-30, 1.0, 1e-12);
     // HF stores the label count either as num_labels or implicitly as id2label.
     int64_t labels = 2;

@@ -81,6 +81,18 @@ TEST(AlbertConfig, BadFieldsAreNamed) {
     expect_config_error("[1, 2]", {"must be a JSON object"});
 }
 
+TEST(AlbertConfig, HiddenActNamesOfHfConfigs) {
+    auto act = [](const char* name) {
+        return parse_albert_config(with("hidden_act", std::string("\"") + name + "\""), "t.json").hidden_act;
+    };
+    EXPECT_EQ(act("gelu_new"), Activation::GeluNew);
+    EXPECT_EQ(act("gelu_pytorch_tanh"), Activation::GeluNew);  // the same tanh approximation
+    EXPECT_EQ(act("gelu_fast"), Activation::GeluNew);
+    EXPECT_EQ(act("gelu"), Activation::Gelu);
+    EXPECT_EQ(act("relu"), Activation::Relu);
+    expect_config_error(with("hidden_act", "\"swish\""), {"'hidden_act'", "gelu_pytorch_tanh", "gelu_fast"});
+}
+
 TEST(AlbertConfig, Id2labelMustBeANonEmptyObject) {
     // HF's label map gives the label count; an empty or non-object one is an error, not 0 labels.
     expect_config_error(with("id2label", "{}"), {"'id2label'", "0 labels", "1 to 1024"});
