@@ -28,6 +28,19 @@ void AlbertConfig::validate(const std::string& origin) const {
             "{}: field 'num_hidden_layers' = {} is not a multiple of 'num_hidden_groups' = {}",
             origin, num_hidden_layers, num_hidden_groups));
     }
+    // Memory is bounded by the config, not by luck: the FP32 weights (embeddings, every layer
+    // group, an off-ramp per layer, pooler and classifier) must fit a fixed budget.
+    const double h = hidden_size, e = embedding_size, i = intermediate_size, l = num_labels;
+    const double embeddings = (double(vocab_size) + max_position_embeddings + type_vocab_size) * e + e * h + h;
+    const double layer = 4 * (h * h + h) + 2 * h * i + i + h + 4 * h;
+    const double heads = (double(num_hidden_layers) + 1) * (h * h + h + h * l + l);
+    const double bytes = 4 * (embeddings + double(num_hidden_groups) * inner_group_num * layer + heads);
+    constexpr double kMaxWeightBytes = 8.0 * (1ull << 30);
+    if (bytes > kMaxWeightBytes)
+        throw ConfigError(fmt::format("{}: the model's FP32 weights would take {:.1f} GiB, more than the {:.0f} GiB "
+                                      "this simulator allows (check hidden_size, intermediate_size, embedding_size, "
+                                      "vocab_size, num_hidden_groups)",
+                                      origin, bytes / (1ull << 30), kMaxWeightBytes / (1ull << 30)));
 }
 
 static AlbertConfig read_config(const boost::json::value& v, const std::string& origin,

@@ -81,6 +81,13 @@ TEST(AlbertConfig, BadFieldsAreNamed) {
     expect_config_error("[1, 2]", {"must be a JSON object"});
 }
 
+TEST(AlbertConfig, WeightsBeyondTheMemoryBudgetAreRefused) {
+    // 16384 x 65536 FFN matrices in 64 groups: hundreds of GiB, refused before anything is allocated.
+    std::string j = with("hidden_size", "16384");
+    j = j.substr(0, j.size() - 1) + R"(, "intermediate_size": 65536, "num_hidden_layers": 64, "num_hidden_groups": 64})";
+    expect_config_error(j, {"FP32 weights would take", "GiB", "hidden_size"});
+}
+
 TEST(AlbertConfig, HiddenActNamesOfHfConfigs) {
     auto act = [](const char* name) {
         return parse_albert_config(with("hidden_act", std::string("\"") + name + "\""), "t.json").hidden_act;
