@@ -7,7 +7,8 @@
  *
  * Workload: C = A B^T with A and B 32 x 64 AdaptivFloat (8-bit, 3 exponent
  * bits), bitmask-encoded by the CPU, once per coherence mode (recall, the
- * published driver's choice, then llc, then none), each result checked
+ * published driver's choice, then llc, then none, then full: last, so that no
+ * other mode's DMA reads lines the accelerator's cache holds), each result checked
  * against the CPU kernel on the same quantized operands. Exit 0 when all
  * agree.
  *
@@ -245,7 +246,7 @@ int main(void) {
 #ifdef ESP_ONLY_MODE
     static const unsigned modes[] = {ESP_ONLY_MODE};
 #else
-    static const unsigned modes[] = {ACC_COH_RECALL, ACC_COH_LLC, ACC_COH_NONE};
+    static const unsigned modes[] = {ACC_COH_RECALL, ACC_COH_LLC, ACC_COH_NONE, ACC_COH_FULL};
 #endif
     const unsigned nmodes = sizeof modes / sizeof modes[0];
     for (unsigned k = 0; k < nmodes; ++k) {

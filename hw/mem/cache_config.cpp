@@ -156,11 +156,7 @@ CacheHierarchyConfig parse_cache_hierarchy(const JsonReader& r) {
     level("l1d", c.l1d);
     level("l2", c.l2);
     level("llc", c.llc);
-    if (r.has("acc_l2"))
-        throw ConfigError(fmt::format("{}: field 'caches.acc_l2' is not supported yet: the accelerator-side private "
-                                      "cache of ESP's fully coherent DMA is not modelled (modes none, llc and recall "
-                                      "are)",
-                                      r.origin()));
+    level("acc_l2", c.acc_l2);
     c.flush_cycles_per_line =
         static_cast<unsigned>(r.get_int("flush_cycles_per_line", 0, kMaxFlushCycles, c.flush_cycles_per_line));
     c.validate(r.origin());

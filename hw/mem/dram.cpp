@@ -287,4 +287,30 @@ boost::json::object Dram::stats_json() const {
     return o;
 }
 
+bool Dram::transfer_untimed(tlm::tlm_generic_payload& trans) {
+    const uint64_t addr = trans.get_address();
+    const unsigned len = trans.get_data_length();
+    const auto status = check_memory_access(trans, contains(addr, len));
+    if (status != tlm::TLM_OK_RESPONSE) {
+        trans.set_response_status(status);
+        return false;
+    }
+    unsigned char* data = trans.get_data_ptr();
+    const unsigned char* be = trans.get_byte_enable_ptr();
+    if (trans.is_read()) {
+        read(addr, data, len);
+    } else if (!be) {
+        write(addr, data, len);
+    } else {
+        const unsigned bel = trans.get_byte_enable_length();
+        std::vector<unsigned char> merged(len);
+        read(addr, merged.data(), len);
+        for (unsigned i = 0; i < len; ++i)
+            if (be[i % bel] == TLM_BYTE_ENABLED) merged[i] = data[i];
+        write(addr, merged.data(), len);
+    }
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return true;
+}
+
 }  // namespace edgebert::hw

@@ -137,6 +137,11 @@ public:
     // naming the address and the window when [addr, addr + len) is unmapped.
     void write(uint64_t addr, const void* data, size_t len);
     void read(uint64_t addr, void* data, size_t len) const;
+    // A TLM access performed through the backdoor (no timing, not counted): for
+    // the cache models, which time a transfer themselves and move its data here.
+    // Applies the usual checks (check_memory_access) and honours byte enables;
+    // sets the response and returns false on a bad access.
+    bool transfer_untimed(tlm::tlm_generic_payload& trans);
 
     const Stats& stats() const { return stats_; }
     // Every statistic plus the storage in use and the derived row-hit rate and

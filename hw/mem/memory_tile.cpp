@@ -79,14 +79,41 @@ uint64_t MemoryTile::recall(uint64_t addr, uint64_t len, bool write, sc_core::sc
     stats_.recalled_dirty_lines += r.dirty_lines;
     // One forward message per line held, pipelined; the answers come back
     // with a line of data each for the dirty ones.
-    const unsigned line = cfg_.l2.enabled ? cfg_.l2.line_bytes : cfg_.l1d.line_bytes;
-    const int data_flits = static_cast<int>((line + noc_.config().link_width_bits / 8 - 1) / (noc_.config().link_width_bits / 8));
+    const int data_flits = line_flits(cfg_.l2.enabled ? cfg_.l2.line_bytes : cfg_.l1d.line_bytes);
     const int header = noc_.config().header_flits;
     sc_core::sc_time done = start;
     for (uint64_t i = 0; i < r.lines; ++i) {
         const sc_core::sc_time out = noc_.route(NocPlane::Coh, where_.x, where_.y, where_.cpu_x, where_.cpu_y, header, start);
         const int back = header + (i < r.dirty_lines ? data_flits : 0);
         done = std::max(done, noc_.route(NocPlane::Coh, where_.cpu_x, where_.cpu_y, where_.x, where_.y, back, out));
+    }
+    return static_cast<uint64_t>((done - start) / cycle_ + 0.5);
+}
+
+int MemoryTile::line_flits(unsigned line_bytes) const {
+    const unsigned flit = noc_.config().link_width_bits / 8;
+    return static_cast<int>((line_bytes + flit - 1) / flit);
+}
+
+uint64_t MemoryTile::snoop_accelerators(uint64_t addr, bool write, sc_core::sc_time start, int except) {
+    sc_core::sc_time done = start;
+    const int header = noc_.config().header_flits;
+    for (const AccCache& a : acc_) {
+        if ((except >= 0 && a.tile == except) || !a.cache->contains(addr)) continue;
+        bool data = false;  // the answer carries the line
+        if (write) {
+            data = a.cache->invalidate(addr).was_dirty;
+            ++stats_.acc_invalidated_lines;
+        } else if (a.cache->dirty(addr)) {
+            a.cache->clean(addr);
+            ++stats_.acc_cleaned_lines;
+            data = true;
+        } else {
+            continue;  // a clean copy: the LLC answers
+        }
+        const sc_core::sc_time out = noc_.route(NocPlane::Coh, where_.x, where_.y, a.x, a.y, header, start);
+        const int back = header + (data ? line_flits(a.cache->geometry().line_bytes) : 0);
+        done = std::max(done, noc_.route(NocPlane::Coh, a.x, a.y, where_.x, where_.y, back, out));
     }
     return static_cast<uint64_t>((done - start) / cycle_ + 0.5);
 }
@@ -124,30 +151,22 @@ void MemoryTile::check_bypass(const tlm::tlm_generic_payload& trans, const Memor
     }
 }
 
-bool MemoryTile::move_data(tlm::tlm_generic_payload& trans) {
-    const uint64_t addr = trans.get_address();
-    const unsigned len = trans.get_data_length();
-    const auto status = check_memory_access(trans, dram_.contains(addr, len));
-    if (status != tlm::TLM_OK_RESPONSE) {
-        trans.set_response_status(status);
-        return false;
+void MemoryTile::check_accelerators(const tlm::tlm_generic_payload& trans, const MemoryRequest& req) {
+    if (!trans.is_read()) return;
+    for (const AccCache& a : acc_) {
+        uint64_t dirty = 0, first = 0;
+        a.cache->for_each_present(trans.get_address(), trans.get_data_length(), [&](uint64_t line, bool d) {
+            if (d && dirty++ == 0) first = line;
+        });
+        if (!dirty) continue;
+        CoherenceWarning w;
+        w.kind = "dma_read_dirty_acc";
+        w.addr = first;
+        w.lines = dirty;
+        w.tile = req.tile;
+        w.mode = to_string(req.mode);
+        warn(std::move(w));
     }
-    unsigned char* data = trans.get_data_ptr();
-    const unsigned char* be = trans.get_byte_enable_ptr();
-    if (trans.is_read()) {
-        dram_.read(addr, data, len);
-    } else if (!be) {
-        dram_.write(addr, data, len);
-    } else {
-        const unsigned bel = trans.get_byte_enable_length();
-        std::vector<unsigned char> merged(len);
-        dram_.read(addr, merged.data(), len);
-        for (unsigned i = 0; i < len; ++i)
-            if (be[i % bel] == TLM_BYTE_ENABLED) merged[i] = data[i];
-        dram_.write(addr, merged.data(), len);
-    }
-    trans.set_response_status(tlm::TLM_OK_RESPONSE);
-    return true;
 }
 
 void MemoryTile::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -178,22 +197,44 @@ void MemoryTile::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
                     warn(std::move(w));
                 }
             }
-            delay += cycles(through_llc(addr, len, wb, wb, start));
+            const uint64_t snoop = acc_.empty() ? 0 : snoop_accelerators(addr, wb, start);
+            delay += cycles(snoop + through_llc(addr, len, wb, wb, start + cycles(snoop)));
+            trans.set_response_status(tlm::TLM_OK_RESPONSE);
+            return;
+        }
+        case MemoryRequest::Kind::AccFill:
+        case MemoryRequest::Kind::AccOwn:
+        case MemoryRequest::Kind::AccWriteback: {
+            if (!dram_.contains(addr, len)) {
+                trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+                return;
+            }
+            if (req->kind == MemoryRequest::Kind::AccWriteback) {
+                delay += cycles(through_llc(addr, len, true, true, start));
+            } else {  // recall (for a write: invalidate the other copies), then the LLC for the data
+                const bool data = req->kind == MemoryRequest::Kind::AccFill;
+                const bool exclusive = req->exclusive || !data;
+                uint64_t t = recall(addr, len, exclusive, start);
+                if (acc_.size() > 1) t = std::max(t, snoop_accelerators(addr, exclusive, start, req->tile));
+                delay += cycles(t + (data ? through_llc(addr, len, false, false, start + cycles(t)) : 0));
+            }
             trans.set_response_status(tlm::TLM_OK_RESPONSE);
             return;
         }
         case MemoryRequest::Kind::Dma: break;
     }
     stats_.dma_bytes_by_mode[static_cast<uint32_t>(req->mode)] += len;
+    if (!acc_.empty() && req->mode != DmaCoherence::Full) check_accelerators(trans, *req);
     if (req->mode == DmaCoherence::None) {
         check_bypass(trans, *req, true);
         to_dram->b_transport(trans, delay);
         return;
     }
     if (req->mode == DmaCoherence::Llc) check_bypass(trans, *req, false);
-    if (!move_data(trans)) return;
+    if (!dram_.transfer_untimed(trans)) return;  // the caches hold no data
     uint64_t t = 0;
-    if (req->mode == DmaCoherence::Recall) t = recall(addr, len, trans.is_write(), start);
+    if (req->mode == DmaCoherence::Recall || req->mode == DmaCoherence::Full)  // full: no accelerator cache
+        t = recall(addr, len, trans.is_write(), start);
     t += through_llc(addr, len, trans.is_write(), trans.is_write(), start + cycles(t));
     delay += cycles(t);
 }

@@ -99,12 +99,10 @@ void EspCsr::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&
     }
     std::memcpy(&v, trans.get_data_ptr(), 4);
     const auto mode = dma_coherence_from_value(v);
-    if (!mode || *mode == DmaCoherence::Full) {
-        // ACC_COH_FULL needs the accelerator tile's private cache, which is not modelled
-        // (docs/memory-hierarchy.md): refused rather than run as something else.
+    if (!mode) {
         refuse(trans, tlm::TLM_GENERIC_ERROR_RESPONSE,
                fmt::format("{}: write of {} to COHERENCE of {} at 0x{:x} refused: allowed values are 0 (none), "
-                           "1 (llc), 2 (recall); 3 (full) is not modelled (no accelerator-side cache)",
+                           "1 (llc), 2 (recall), 3 (full)",
                            name(), v, describe(tile), addr));
         return;
     }

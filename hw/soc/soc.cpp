@@ -57,9 +57,14 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, bool with_iss)
     host.data.bind(noc.in);
     auto dma_port = [&](const TileSpec& t) -> DmaPort& {
         const int index = static_cast<int>(&t - cfg_.tiles.data());
-        auto port = std::make_unique<DmaPort>((t.name + "_dma_port").c_str(), index, t.coherence);
+        auto port = std::make_unique<DmaPort>((t.name + "_dma_port").c_str(), index, t.coherence, cfg_.caches, dram,
+                                              cfg_.noc.clock_mhz);
         noc.add_initiator(t.x, t.y, NocPlane::Dma, t.name + ".dma");
         port->out.bind(noc.in);
+        if (port->coh) {  // the tile's private cache for fully coherent DMA
+            noc.add_initiator(t.x, t.y, NocPlane::Coh, t.name + ".coh");
+            port->coh->bind(noc.in);
+        }
         return *(dma_ports_[t.name] = std::move(port));
     };
     for (const TileSpec* t : cfg_.tiles_of(TileKind::Edgebert)) {
@@ -99,6 +104,11 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, bool with_iss)
             w.lines = 1;
             memory_tile_->warn(std::move(w));
         });
+    }
+    for (size_t i = 0; i < cfg_.tiles.size(); ++i) {
+        const TileSpec& t = cfg_.tiles[i];
+        if (auto p = dma_ports_.find(t.name); p != dma_ports_.end() && p->second->cache())
+            memory_tile_->add_accelerator_cache(p->second->cache(), t.x, t.y, static_cast<int>(i));
     }
     // ESP's cache controllers: the L2's in the CPU tile, the LLC's in the memory tile.
     l2_ctrl_ = std::make_unique<CacheController>("l2_ctrl", cfg_.map.l2_ctrl_base, 0, [this](sc_core::sc_time start) {
@@ -206,10 +216,6 @@ void Soc::set_dma_coherence(const std::string& tile_name, DmaCoherence mode) {
     if (it == dma_coherence_.end())
         throw Error(fmt::format("SoC: '{}' is not an accelerator tile (DMA coherence applies to edgebert and "
                                 "systolic tiles)",
-                                tile_name));
-    if (mode == DmaCoherence::Full)
-        throw Error(fmt::format("SoC: '{}': fully coherent DMA is not modelled (no accelerator-side cache); "
-                                "use none, llc or recall",
                                 tile_name));
     it->second = mode;
     if (auto p = dma_ports_.find(tile_name); p != dma_ports_.end()) p->second->set_mode(mode);

@@ -63,6 +63,8 @@ public:
     // The memory tile (LLC, DMA coherence checks) in front of the DRAM.
     MemoryTile& memory_tile() { return *memory_tile_; }
     const MemoryTile& memory_tile() const { return *memory_tile_; }
+    // The accelerator tiles' DMA ports, by tile name.
+    const std::map<std::string, std::unique_ptr<DmaPort>>& dma_ports() const { return dma_ports_; }
     // ESP's cache controllers (flush commands) of the CPU tile's L2 and the LLC.
     CacheController& l2_controller() { return *l2_ctrl_; }
     CacheController& llc_controller() { return *llc_ctrl_; }

@@ -275,8 +275,7 @@ static SocConfig read_soc(const boost::json::value& v, const std::string& origin
             }
         }
         if (t.has("coherence")) {
-            // "full" (ESP's fully coherent mode) needs an accelerator-side cache, not modelled yet.
-            const std::string coh = t.get_enum("coherence", {"none", "llc", "recall"}, "recall");
+            const std::string coh = t.get_enum("coherence", {"none", "llc", "recall", "full"}, "recall");
             s.coherence = *dma_coherence_from_name(coh);
         }
         c.tiles.push_back(s);

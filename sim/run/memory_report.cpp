@@ -47,14 +47,22 @@ json::object memory_report(hw::Soc& soc) {
     }
     const hw::MemoryTile& t = soc.memory_tile();
     if (t.llc()) levels["llc"] = level_json(*t.llc(), 0);
+    uint64_t full_bytes = 0;  // fully coherent DMA, served by the tiles' own caches
+    for (const auto& [name, port] : soc.dma_ports()) {
+        if (port->cache()) levels["acc_l2." + name] = level_json(*port->cache(), 0);
+        full_bytes += port->full_bytes();
+    }
     m["levels"] = std::move(levels);
     const auto& s = t.stats();
     json::object dma;
     for (uint32_t i = 0; i < hw::kDmaCoherenceModes; ++i)
-        dma[hw::to_string(static_cast<hw::DmaCoherence>(i))] = s.dma_bytes_by_mode[i];
+        dma[hw::to_string(static_cast<hw::DmaCoherence>(i))] =
+            s.dma_bytes_by_mode[i] + (static_cast<hw::DmaCoherence>(i) == hw::DmaCoherence::Full ? full_bytes : 0);
     m["dma_bytes_by_coherence"] = std::move(dma);
     m["recalled_lines"] = s.recalled_lines;
     m["recalled_dirty_lines"] = s.recalled_dirty_lines;
+    m["acc_cleaned_lines"] = s.acc_cleaned_lines;
+    m["acc_invalidated_lines"] = s.acc_invalidated_lines;
     m["llc_dram_bytes_read"] = s.dram_bytes_read;
     m["llc_dram_bytes_written"] = s.dram_bytes_written;
     m["flush_commands"] = soc.l2_controller().flushes() + soc.llc_controller().flushes();

@@ -413,11 +413,12 @@ TEST(CacheConfig, ParsesOverridesAndKeepsDefaults) {
     const CacheHierarchyConfig c =
         parse(R"({"l1d": {"size_bytes": "0x4000", "ways": 4, "replacement": "plru", "write_policy": "write_back",
                  "line_bytes": 32}, "l2": {"line_bytes": 64, "hit_latency_cycles": 12},
-                 "llc": {"enabled": true, "line_bytes": 64},
+                 "llc": {"enabled": true, "line_bytes": 64}, "acc_l2": {"ways": 8, "hit_latency_cycles": 6},
                  "flush_cycles_per_line": 3})");
     EXPECT_EQ(shape(c.l1d), (V{16384, 4, 32, kPlru, kWb, 1}));
     EXPECT_EQ(shape(c.l2), (V{32768, 4, 64, kLru, kWb, 12}));
     EXPECT_EQ(shape(c.l1i), shape(default_cache_hierarchy().l1i));
+    EXPECT_EQ(shape(c.acc_l2), (V{32768, 8, 16, kLru, kWb, 6}));
     EXPECT_EQ(c.flush_cycles_per_line, 3u);
     // The JsonReader overload, as a SoC config reader would call it.
     const auto root = parse_json_text(R"({"caches": {"llc": {"ways": 8}}})", "soc.json");
@@ -432,8 +433,7 @@ TEST(CacheConfig, ParseErrorsNameTheField) {
     has(msg(R"({"l2": {"write_policy": "wb"}})"), "'caches.l2.write_policy'", "write_back, write_through");
     has(msg(R"({"l1d": {"wayz": 4}})"), "unknown field 'caches.l1d.wayz'", "ways");
     has(msg(R"({"l3": {}})"), "unknown field 'caches.l3'", "llc");
-    // The accelerator-side cache of fully coherent DMA is not modelled: refused, not ignored.
-    has(msg(R"({"acc_l2": {"enabled": false}})"), "'caches.acc_l2' is not supported yet", "not modelled");
+    has(msg(R"({"acc_l2": {"ways": 3}})"), "'caches.acc_l2.ways' = 3", "power of two");
     has(msg(R"({"store_buffer_entries": 0})"), "'caches.store_buffer_entries'", "[1, 64]");
     has(msg(R"({"llc": {"ways": 6}})"), "'caches.llc.ways' = 6", "power of two");
     has(msg(R"({"l1i": {"ways": -1}})"), "'caches.l1i.ways' = -1", "out of range");

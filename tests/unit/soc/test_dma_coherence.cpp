@@ -93,14 +93,15 @@ class SocDmaCoherence : public edgebert::test::ScTest {};
 
 }  // namespace
 
-// The driver as written (all three modes: recall, llc, none, each flushing as
-// ESP requires): clean. esp_flush runs before each operand's DMA and before
+// The driver as written (all four modes: recall, llc, none, full, each flushing
+// as ESP requires): clean. esp_flush runs before each operand's DMA and before
 // the result's (3 per matmul): the L2 is flushed in llc and none mode (6), the
-// LLC in none mode (3); the recall mode's DMA recalls lines instead.
+// LLC in none mode (3); the recall mode's DMA recalls lines instead, and the
+// full mode's goes through the accelerator's own cache.
 TEST_F(SocDmaCoherence, DriverWithFlushesRaisesNoWarning) {
     DriverRun r;
     RUN_OR_SKIP("fw_esp_edgebert.elf", r);
-    EXPECT_NE(r.uart.find("sld,edgebert: PASS (3 coherence modes)"), std::string::npos) << r.uart;
+    EXPECT_NE(r.uart.find("sld,edgebert: PASS (4 coherence modes)"), std::string::npos) << r.uart;
     EXPECT_EQ(r.stats.warnings, 0u) << describe(r);
     EXPECT_TRUE(r.warnings.empty());
     EXPECT_GT(r.l2_flushes, 0u);
@@ -108,7 +109,7 @@ TEST_F(SocDmaCoherence, DriverWithFlushesRaisesNoWarning) {
     EXPECT_EQ(r.llc_flushes, 3u);
     EXPECT_EQ(r.stats.flushes, 3u);  // the memory tile's count of LLC flushes
     EXPECT_GT(r.stats.recalled_lines, 0u);
-    EXPECT_EQ(r.matmul_cycles.size(), 3u) << r.uart;
+    EXPECT_EQ(r.matmul_cycles.size(), 4u) << r.uart;
 }
 
 // Non-coherent DMA without the flush.
@@ -184,4 +185,27 @@ TEST_F(SocDmaCoherence, FlushCostsCycles) {
     const uint64_t c_with = with.matmul_cycles.begin()->second, c_without = without.matmul_cycles.begin()->second;
     std::cout << "none-mode matmul: " << c_with << " cycles with the flushes, " << c_without << " without\n";
     EXPECT_GT(c_with, c_without);
+}
+
+// Fully coherent DMA needs no flush either: the accelerator's own cache is kept
+// coherent with the CPU's by the directory. No warning; its line fills recall
+// the operands the CPU has just written, the CPU's reads of the result clean
+// the lines the accelerator's cache holds dirty, and the DMA bytes are counted
+// under "full". Measured against the recall mode (each firmware runs the one
+// matmul first thing).
+TEST_F(SocDmaCoherence, FullModeNeedsNoFlush) {
+    DriverRun r, recall;
+    RUN_OR_SKIP("fw_esp_edgebert_noflush_full.elf", r);
+    RUN_OR_SKIP("fw_esp_edgebert_noflush_recall.elf", recall);
+    EXPECT_NE(r.uart.find("sld,edgebert: PASS (1 coherence mode)"), std::string::npos) << r.uart;
+    EXPECT_EQ(r.stats.warnings, 0u) << describe(r);
+    EXPECT_EQ(r.l2_flushes, 0u);
+    EXPECT_EQ(r.llc_flushes, 0u);
+    EXPECT_GT(r.stats.recalled_dirty_lines, 0u);  // the fills recall the operands
+    EXPECT_GT(r.stats.acc_cleaned_lines, 0u);     // the CPU reads the result
+    EXPECT_EQ(r.stats.dma_bytes_by_mode[static_cast<int>(DmaCoherence::Full)], 0u);  // not at the memory tile
+    ASSERT_EQ(r.matmul_cycles.size(), 1u) << r.uart;
+    ASSERT_EQ(recall.matmul_cycles.size(), 1u) << recall.uart;
+    std::cout << "matmul: " << r.matmul_cycles.begin()->second << " cycles fully coherent, "
+              << recall.matmul_cycles.begin()->second << " coherent (recall)\n";
 }

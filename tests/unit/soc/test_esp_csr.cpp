@@ -66,27 +66,28 @@ TEST_F(EspCsrTest, CoherenceRegisterReadsPowerOnValueAndTakesEveryMode) {
         std::vector<uint8_t> r(4);
         ASSERT_EQ(s.read(coh(2), r, d), tlm::TLM_OK_RESPONSE);
         EXPECT_EQ(value(r), 2u);  // recall, the preset's power-on value
-        for (uint32_t m : {0u, 1u, 2u}) {
+        for (uint32_t m : {0u, 1u, 2u, 3u}) {
             ASSERT_EQ(s.write(coh(2), word(m), d), tlm::TLM_OK_RESPONSE);
             ASSERT_EQ(s.read(coh(2), r, d), tlm::TLM_OK_RESPONSE);
             EXPECT_EQ(value(r), m);
         }
-        // ACC_COH_FULL needs an accelerator-side cache, which is not modelled: refused, value kept.
-        EXPECT_EQ(s.write(coh(2), word(3), d), tlm::TLM_GENERIC_ERROR_RESPONSE);
+        // ACC_COH_AUTO (4) is software-only: refused, value kept.
+        EXPECT_EQ(s.write(coh(2), word(4), d), tlm::TLM_GENERIC_ERROR_RESPONSE);
         ASSERT_EQ(s.read(coh(2), r, d), tlm::TLM_OK_RESPONSE);
-        EXPECT_EQ(value(r), 2u);
+        EXPECT_EQ(value(r), 3u);
         EXPECT_GT(d, sc_core::SC_ZERO_TIME);  // accesses take time
     });
     // One callback per accepted write, naming the tile; the value rewritten too.
-    ASSERT_EQ(b.calls.size(), 3u);
+    ASSERT_EQ(b.calls.size(), 4u);
     EXPECT_EQ(b.calls[0], std::make_pair(std::string("edgebert0"), DmaCoherence::None));
     EXPECT_EQ(b.calls[1].second, DmaCoherence::Llc);
     EXPECT_EQ(b.calls[2].second, DmaCoherence::Recall);
-    EXPECT_EQ(b.csr.coherence(2), DmaCoherence::Recall);
-    EXPECT_EQ(b.csr.stats().writes, 3u);
-    EXPECT_EQ(b.csr.stats().callbacks, 3u);
+    EXPECT_EQ(b.calls[3].second, DmaCoherence::Full);
+    EXPECT_EQ(b.csr.coherence(2), DmaCoherence::Full);
+    EXPECT_EQ(b.csr.stats().writes, 4u);
+    EXPECT_EQ(b.csr.stats().callbacks, 4u);
     EXPECT_EQ(b.csr.stats().errors, 1u);
-    EXPECT_NE(b.csr.last_error().find("3 (full) is not modelled"), std::string::npos) << b.csr.last_error();
+    EXPECT_NE(b.csr.last_error().find("write of 4"), std::string::npos) << b.csr.last_error();
 }
 
 TEST_F(EspCsrTest, SystolicTileHasItsOwnRegister) {
@@ -117,7 +118,7 @@ TEST_F(EspCsrTest, ValueAboveThreeIsRefusedWithAMessage) {
     const std::string& e = b.csr.errors()[0];
     EXPECT_NE(e.find("write of 4 to COHERENCE of tile 2 ('edgebert0', edgebert) at 0x60090590 refused"),
               std::string::npos) << e;
-    EXPECT_NE(e.find("allowed values are 0 (none), 1 (llc), 2 (recall); 3 (full) is not modelled"), std::string::npos)
+    EXPECT_NE(e.find("allowed values are 0 (none), 1 (llc), 2 (recall), 3 (full)"), std::string::npos)
         << e;
     EXPECT_NE(b.csr.last_error().find("write of 4294967295"), std::string::npos) << b.csr.last_error();
 }
@@ -233,7 +234,9 @@ TEST_F(EspCsrTest, SocWiresTheBlockAndTheDmaCoherenceMode) {
     EXPECT_EQ(soc.dma_coherence("systolic0"), DmaCoherence::Llc);
     EXPECT_EQ(after_set, 2u);
     EXPECT_EQ(cpu_value, 1u);
-    EXPECT_THROW(soc.set_dma_coherence("edgebert0", DmaCoherence::Full), edgebert::Error);
+    soc.set_dma_coherence("edgebert0", DmaCoherence::Full);  // fully coherent: accepted
+    EXPECT_EQ(soc.dma_coherence("edgebert0"), DmaCoherence::Full);
+    EXPECT_EQ(soc.esp_csr()->coherence(2), DmaCoherence::Full);
     EXPECT_EQ(soc.esp_csr()->stats().callbacks, 2u);
     // The blocks sit at their tiles on the MMIO plane.
     EXPECT_GT(soc.noc.plane_stats(NocPlane::Mmio).transactions, 0u);

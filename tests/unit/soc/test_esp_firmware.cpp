@@ -25,14 +25,14 @@ TEST_F(EspFirmware, EdgebertDriverPassesOnTheEpochsPreset) {
     EXPECT_NE(out.find("[probe] sld,edgebert.0 registered (tile 2 'edgebert0')"), std::string::npos) << out;
     EXPECT_NE(out.find("Address   : 0x60400000"), std::string::npos) << out;
     EXPECT_NE(out.find("Interrupt : 5 (PLIC source 6)"), std::string::npos) << out;
-    EXPECT_NE(out.find("sld,edgebert: PASS (3 coherence modes)"), std::string::npos) << out;
-    // The CSR writes reached the SoC: recall, llc, none, in that order; the
-    // refused ACC_COH_AUTO never left the library.
+    EXPECT_NE(out.find("sld,edgebert: PASS (4 coherence modes)"), std::string::npos) << out;
+    // The CSR writes reached the SoC: recall, llc, none, full, in that order;
+    // the refused ACC_COH_AUTO never left the library.
     ASSERT_NE(soc.esp_csr(), nullptr);
-    EXPECT_EQ(soc.esp_csr()->stats().callbacks, 3u);
+    EXPECT_EQ(soc.esp_csr()->stats().callbacks, 4u);
     EXPECT_EQ(soc.esp_csr()->stats().errors, 0u);
-    EXPECT_EQ(soc.dma_coherence("edgebert0"), DmaCoherence::None);
+    EXPECT_EQ(soc.dma_coherence("edgebert0"), DmaCoherence::Full);
     EXPECT_EQ(soc.dma_coherence("systolic0"), DmaCoherence::Recall);
     // Every command's interrupt was claimed through the PLIC: 7 per matmul.
-    EXPECT_EQ(soc.plic.stats().claims, 21u);
+    EXPECT_EQ(soc.plic.stats().claims, 28u);
 }

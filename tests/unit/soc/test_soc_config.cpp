@@ -122,6 +122,7 @@ TEST(SocConfig, EspFieldsAreRead) {
         tile(r, 2)["esp_irq"] = 9;
         tile(r, 2)["coherence"] = "none";
         tile(r, 3)["esp_irq"] = 5;  // irq 6 given too: consistent
+        tile(r, 3)["coherence"] = "full";
         tile(r, 4)["coherence"] = "llc";  // a tile without DMA may have a power-on value too
     });
     ASSERT_TRUE(c.esp.has_value());
@@ -132,7 +133,7 @@ TEST(SocConfig, EspFieldsAreRead) {
     EXPECT_EQ(c.tiles[2].coherence, DmaCoherence::None);
     EXPECT_EQ(c.tiles[3].esp_irq, 5);
     EXPECT_EQ(c.tiles[3].irq, 6);
-    EXPECT_EQ(c.tiles[3].coherence, DmaCoherence::Recall);
+    EXPECT_EQ(c.tiles[3].coherence, DmaCoherence::Full);
     EXPECT_EQ(c.tiles[4].coherence, DmaCoherence::Llc);
     // Defaults of the section's fields.
     const auto d = edited([](O& r) { r["esp"] = O{}; });
@@ -152,11 +153,9 @@ TEST(SocConfig, BadEspFieldsNameTheField) {
     expect_refused([](O& r) { tile(r, 2)["esp_irq"] = -1; }, "'tiles[2].esp_irq' = -1 is out of range [0, 1022]");
     expect_refused([](O& r) { tile(r, 2).erase("irq"), tile(r, 2)["esp_irq"] = 5; }, "interrupt 6 is used");
     expect_refused([](O& r) { tile(r, 2).erase("irq"); }, "'tiles[2].irq' is missing");
-    // coherence: one of the modelled modes (fully coherent DMA needs an accelerator-side cache).
+    // coherence: one of ESP's four modes (ACC_COH_AUTO is software-only).
     expect_refused([](O& r) { tile(r, 3)["coherence"] = "auto"; },
-                   "'tiles[3].coherence' = \"auto\" is not one of: none, llc, recall");
-    expect_refused([](O& r) { tile(r, 3)["coherence"] = "full"; },
-                   "'tiles[3].coherence' = \"full\" is not one of: none, llc, recall");
+                   "'tiles[3].coherence' = \"auto\" is not one of: none, llc, recall, full");
     // The CSR block: aligned, room for the coherence register, no overlap, known fields.
     expect_refused([](O& r) { r["esp"] = O{{"csr_base", "0x60090182"}}; },
                    "'esp.csr_base' = 0x60090182 must be 4-byte aligned");
