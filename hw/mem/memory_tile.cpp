@@ -22,6 +22,7 @@ MemoryTile::MemoryTile(sc_core::sc_module_name name, const CacheHierarchyConfig&
 void MemoryTile::warn(CoherenceWarning w) {
     ++stats_.warnings;
     w.time_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    if (annotate_) annotate_(w);
     if (warnings_.size() < kMaxWarnings) warnings_.push_back(std::move(w));
 }
 

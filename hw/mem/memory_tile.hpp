@@ -67,7 +67,9 @@ struct CoherenceWarning {
     uint64_t lines = 0;  // lines concerned in this transaction
     int tile = -1;       // the DMA's tile (-1: the CPU)
     std::string mode;    // the DMA's coherence mode
-    std::string region;  // the program region (layer / module / operator) when known
+    // The program region the CPU was in (the host's accounting markers); -1: unknown.
+    int layer = -1, module = -1;
+    std::string op;
     double time_ns = 0;
 };
 
@@ -106,6 +108,8 @@ public:
     static constexpr size_t kMaxWarnings = 200;
     const std::vector<CoherenceWarning>& warnings() const { return warnings_; }
     void warn(CoherenceWarning w);
+    // Fills a warning's region (layer, module, operator) from the running program.
+    void set_region_annotator(std::function<void(CoherenceWarning&)> fn) { annotate_ = std::move(fn); }
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -136,6 +140,7 @@ private:
     std::unordered_set<uint64_t> llc_stale_;  // LLC line addresses a non-coherent DMA overwrote
     Stats stats_;
     std::vector<CoherenceWarning> warnings_;
+    std::function<void(CoherenceWarning&)> annotate_;
 };
 
 }  // namespace edgebert::hw

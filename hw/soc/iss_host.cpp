@@ -205,7 +205,10 @@ void IssHost::account_until_now() {
 void IssHost::marker(uint32_t v) {
     account_until_now();  // the instructions up to here belong to the old context
     switch (v & 0xFF) {
-        case 1: region_ = RegionKey{v >> 16, (v >> 8) & 0xFF, ""}; break;
+        case 1:
+            region_ = RegionKey{v >> 16, (v >> 8) & 0xFF, ""};
+            region_seen_ = true;
+            break;
         case 2: wait_category_ = static_cast<HostCategory>((v >> 8) & 0xFF); break;
         case 3: override_ = static_cast<int>((v >> 8) & 0xFF) - 1; break;
         default: break;

@@ -55,6 +55,8 @@ public:
     // Accounting of the firmware's time by region and category, from the
     // runtime's marker writes (firmware/common/hal_riscv.c).
     const std::map<RegionKey, CategoryCycles>& accounts() const { return accounts_; }
+    const RegionKey& region() const { return region_; }  // the firmware's latest region marker
+    bool has_region() const { return region_seen_; }    // false until the firmware sets one
     const iss::Iss& core() const { return *iss_; }
     // The CPU tile's caches (nullptr with caches off).
     CpuCaches* caches() { return caches_.get(); }
@@ -82,6 +84,7 @@ private:
     uint64_t synced_ = 0;       // core cycles already matched by SystemC time
     uint64_t accounted_ = 0;    // core cycles already attributed to a category
     RegionKey region_;
+    bool region_seen_ = false;
     HostCategory wait_category_ = HostCategory::Compute;
     int override_ = -1;
     std::map<RegionKey, CategoryCycles> accounts_;

@@ -25,6 +25,7 @@ void NativeHost::set_region(uint32_t layer, uint32_t module, const std::string& 
     region_.layer = layer;
     region_.module = module;
     region_.op = op;
+    region_seen_ = true;
     if (region_observer_) region_observer_(region_);
 }
 

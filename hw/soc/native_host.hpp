@@ -92,6 +92,8 @@ public:
     void set_category_override(int c) { override_ = c; }
     const std::map<RegionKey, CategoryCycles>& accounts() const { return accounts_; }
     void reset_accounts() { accounts_.clear(); }
+    const RegionKey& region() const { return region_; }
+    bool has_region() const { return region_seen_; }  // false until the program sets one
 
     // Untimed DRAM access for host kernels whose cost is charged per operation.
     void attach_backdoor(Dram* dram) { backdoor_ = dram; }
@@ -112,6 +114,7 @@ private:
     Dram* backdoor_ = nullptr;
     double fractional_ = 0.0;  // sub-cycle remainder of charged work, carried forward
     RegionKey region_;
+    bool region_seen_ = false;
     HostCategory wait_category_ = HostCategory::Compute;
     int override_ = -1;
     std::map<RegionKey, CategoryCycles> accounts_;

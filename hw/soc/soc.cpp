@@ -95,6 +95,15 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, bool with_iss)
     noc.add_target(mem.x, mem.y, cfg_.dram.base, cfg_.dram.size, "dram");
     noc.out.bind(memory_tile_->in);
     memory_tile_->to_dram.bind(dram.socket);
+    // Coherence warnings name the program region the CPU is in (the RISC-V core's
+    // markers when it runs the program, else the native host's).
+    memory_tile_->set_region_annotator([this](CoherenceWarning& w) {
+        if (iss_host_ ? !iss_host_->has_region() : !host.has_region()) return;
+        const RegionKey& r = iss_host_ ? iss_host_->region() : host.region();
+        w.layer = static_cast<int>(r.layer);
+        w.module = static_cast<int>(r.module);
+        w.op = r.op;
+    });
     if (iss_host_ && iss_host_->caches()) {
         memory_tile_->set_cpu_caches(iss_host_->caches());
         iss_host_->caches()->set_stale_read_observer([this](uint64_t line) {

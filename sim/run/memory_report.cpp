@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/program/program.hpp"
 #include "hw/mem/coherence.hpp"
 #include "hw/soc/soc.hpp"
 
@@ -76,7 +77,11 @@ json::object memory_report(hw::Soc& soc) {
         o["lines"] = w.lines;
         o["tile"] = w.tile >= 0 && static_cast<size_t>(w.tile) < tiles.size() ? tiles[w.tile].name : "cpu";
         if (!w.mode.empty()) o["coherence"] = w.mode;
-        if (!w.region.empty()) o["region"] = w.region;
+        if (w.layer >= 0) {
+            o["layer"] = w.layer;
+            o["module"] = compiler::module_name(static_cast<uint32_t>(w.module));
+            if (!w.op.empty()) o["op"] = w.op;
+        }
         o["time_ns"] = w.time_ns;
         warnings.push_back(std::move(o));
     }

@@ -140,3 +140,26 @@ TEST_F(SocIntegration, HostLoadFromUnmappedAddressIsAClearError) {
         EXPECT_NE(std::string(e.what()).find("0x10000000"), std::string::npos) << e.what();
     }
 }
+
+// A coherence warning names the program region the host was in when it arose;
+// before the program sets one it names none (rather than layer 0's embedding).
+TEST_F(SocIntegration, CoherenceWarningsNameTheHostsRegion) {
+    Soc soc("soc", default_soc());
+    soc.run([&](NativeHost& host) {
+        CoherenceWarning early;
+        early.kind = "dma_read_dirty_llc";
+        soc.memory_tile().warn(early);
+        host.set_region(2, 3, "ffn_out");
+        CoherenceWarning w;
+        w.kind = "dma_read_dirty_llc";
+        w.addr = 0x80001000;
+        soc.memory_tile().warn(w);
+    });
+    const auto& ws = soc.memory_tile().warnings();
+    ASSERT_EQ(ws.size(), 2u);
+    EXPECT_EQ(ws[0].layer, -1);
+    EXPECT_EQ(ws[1].layer, 2);
+    EXPECT_EQ(ws[1].module, 3);
+    EXPECT_EQ(ws[1].op, "ffn_out");
+    EXPECT_EQ(soc.memory_tile().stats().warnings, 2u);
+}
