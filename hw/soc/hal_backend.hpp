@@ -24,6 +24,12 @@ public:
     virtual void copy_to_dev(uint64_t dst, const void* src, size_t len) = 0;
     virtual void copy_from_dev(void* dst, uint64_t src, size_t len) = 0;
     virtual void charge(eb_cost_t kind, uint64_t units) = 0;
+    // Memory traffic of CPU work (eb_hal_charge_mem); a backend without a memory
+    // model (the untimed functional platform) ignores it.
+    virtual void charge_mem(eb_cost_t kind, int store, uint64_t bytes, uint64_t working_set, uint64_t run,
+                            uint64_t stride) {
+        (void)kind, (void)store, (void)bytes, (void)working_set, (void)run, (void)stride;
+    }
     virtual void region(uint32_t layer, uint32_t module, const char* op) = 0;
     virtual void wait_category(int category) = 0;
     virtual void category_override(int category) = 0;

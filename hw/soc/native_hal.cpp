@@ -60,7 +60,8 @@ public:
         const auto e = cost_entry(kind);
         h_.charge(e.entry, static_cast<double>(units), e.category);
     }
-    void charge_mem(eb_cost_t kind, int store, uint64_t bytes, uint64_t working_set, uint64_t run, uint64_t stride) {
+    void charge_mem(eb_cost_t kind, int store, uint64_t bytes, uint64_t working_set, uint64_t run,
+                    uint64_t stride) override {
         h_.charge_memory(store != 0, bytes, working_set, run, stride, cost_entry(kind).category);
     }
     void region(uint32_t layer, uint32_t module, const char* op) override { h_.set_region(layer, module, op ? op : ""); }
@@ -145,9 +146,7 @@ void eb_hal_copy_from_dev(void* dst, uint64_t src, size_t len) { backend().copy_
 void eb_hal_charge(eb_cost_t kind, uint64_t units) { backend().charge(kind, units); }
 void eb_hal_charge_mem(eb_cost_t kind, int store, uint64_t bytes, uint64_t working_set, uint64_t run,
                        uint64_t stride) {
-    // Only the timed SoC has a memory model; other backends (the functional platform) ignore traffic.
-    if (auto* native = dynamic_cast<edgebert::hw::NativeBackend*>(&backend()))
-        native->charge_mem(kind, store, bytes, working_set, run, stride);
+    backend().charge_mem(kind, store, bytes, working_set, run, stride);
 }
 void eb_hal_region(uint32_t layer, uint32_t module, const char* op) { backend().region(layer, module, op); }
 void eb_hal_wait_category(int category) { backend().wait_category(category); }
