@@ -145,11 +145,9 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, bool with_iss)
     noc.add_target(cpu.x, cpu.y, cfg_.map.timer_base, cfg_.map.timer_size, "timer");
     noc.out.bind(timer.socket);
 
-    // DMA coherence per accelerator tile; with an "esp" section, ESP's per-tile
-    // CSR block sets it: each tile's block sits at that tile on the MMIO plane
-    // (ESP reaches tile CSRs over its I/O plane).
-    for (const auto& t : cfg_.tiles)
-        if (t.kind == TileKind::Edgebert || t.kind == TileKind::Systolic) dma_coherence_[t.name] = t.coherence;
+    // DMA coherence per accelerator tile (held by its DMA port); with an "esp"
+    // section, ESP's per-tile CSR block sets it: each tile's block sits at that
+    // tile on the MMIO plane (ESP reaches tile CSRs over its I/O plane).
     if (cfg_.esp) {
         EspCsrConfig ec;
         ec.base = cfg_.esp->csr_base;
@@ -211,23 +209,19 @@ IssRunResult Soc::run_firmware(const std::string& elf, uint64_t max_cycles) {
     return r;
 }
 
-DmaCoherence Soc::dma_coherence(const std::string& tile_name) const {
-    const auto it = dma_coherence_.find(tile_name);
-    if (it == dma_coherence_.end())
+DmaPort& Soc::dma_port(const std::string& tile_name) const {
+    const auto it = dma_ports_.find(tile_name);
+    if (it == dma_ports_.end())
         throw Error(fmt::format("SoC: '{}' is not an accelerator tile (DMA coherence applies to edgebert and "
                                 "systolic tiles)",
                                 tile_name));
-    return it->second;
+    return *it->second;
 }
 
+DmaCoherence Soc::dma_coherence(const std::string& tile_name) const { return dma_port(tile_name).mode(); }
+
 void Soc::set_dma_coherence(const std::string& tile_name, DmaCoherence mode) {
-    const auto it = dma_coherence_.find(tile_name);
-    if (it == dma_coherence_.end())
-        throw Error(fmt::format("SoC: '{}' is not an accelerator tile (DMA coherence applies to edgebert and "
-                                "systolic tiles)",
-                                tile_name));
-    it->second = mode;
-    if (auto p = dma_ports_.find(tile_name); p != dma_ports_.end()) p->second->set_mode(mode);
+    dma_port(tile_name).set_mode(mode);
     if (esp_csr_)
         for (size_t i = 0; i < cfg_.tiles.size(); ++i)
             if (cfg_.tiles[i].name == tile_name) esp_csr_->set_coherence(i, mode);

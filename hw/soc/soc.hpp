@@ -94,8 +94,8 @@ private:
     std::unique_ptr<EspCsr> esp_csr_;
     std::unique_ptr<MemoryTile> memory_tile_;
     std::unique_ptr<CacheController> l2_ctrl_, llc_ctrl_;
+    DmaPort& dma_port(const std::string& tile_name) const;  // Error if not an accelerator tile
     std::map<std::string, std::unique_ptr<DmaPort>> dma_ports_;  // accelerator tile name -> its DMA port
-    std::map<std::string, DmaCoherence> dma_coherence_;  // accelerator tile name -> mode
 };
 
 }  // namespace edgebert::hw
