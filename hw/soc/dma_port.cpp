@@ -1,10 +1,6 @@
 #include "hw/soc/dma_port.hpp"
 
-#include <fmt/format.h>
-
-#include "common/error.hpp"
 #include "hw/mem/dram.hpp"
-#include "hw/mem/memory_access.hpp"
 
 namespace edgebert::hw {
 
@@ -38,27 +34,15 @@ void DmaPort::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) 
 
 sc_core::sc_time DmaPort::line_transaction(MemoryRequest::Kind kind, bool write, uint64_t line,
                                            sc_core::sc_time delay) {
-    tlm::tlm_generic_payload t;
     MemoryRequest req;
     req.kind = kind;
     req.mode = DmaCoherence::Full;
     req.tile = tile_;
     req.exclusive = write;
-    t.set_command(kind == MemoryRequest::Kind::AccWriteback ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    t.set_address(line);
-    t.set_data_ptr(scratch_.data());  // timing only: the memory tile does not touch the data
-    t.set_data_length(static_cast<unsigned>(scratch_.size()));
-    t.set_streaming_width(static_cast<unsigned>(scratch_.size()));
-    t.set_byte_enable_ptr(nullptr);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    t.set_extension(&req);
     const sc_core::sc_time before = delay;
-    (*coh)->b_transport(t, delay);
-    t.clear_extension(&req);
-    if (t.is_response_error())
-        throw Error(fmt::format("{}: the memory tile refused a line {} at 0x{:x} ({})", name(),
-                                kind == MemoryRequest::Kind::AccWriteback ? "writeback" : "fill", line,
-                                t.get_response_string()));
+    send_line_request(*coh, req,
+                      kind == MemoryRequest::Kind::AccWriteback ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, line,
+                      static_cast<unsigned>(scratch_.size()), scratch_.data(), delay, name());
     return delay - before;
 }
 

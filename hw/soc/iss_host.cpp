@@ -108,27 +108,13 @@ public:
 private:
     uint64_t transact(tlm::tlm_command cmd, MemoryRequest::Kind kind, uint64_t addr, unsigned bytes, uint64_t now) {
         iss::fp::FpEnv::ForeignCall guard;  // sc_time arithmetic must not leave host FP flags behind
-        tlm::tlm_generic_payload t;
         MemoryRequest req;
         req.kind = kind;
         req.tile = h_.cpu_tile_;
-        t.set_command(cmd);
-        t.set_address(addr);
-        t.set_data_ptr(line_.data());  // timing only: the memory tile does not touch the data
-        t.set_data_length(bytes);
-        t.set_streaming_width(bytes);
-        t.set_byte_enable_ptr(nullptr);
-        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        t.set_extension(&req);
         const uint64_t ahead = now > h_.synced_ ? now - h_.synced_ : 0;
         const sc_core::sc_time before = h_.period_ * static_cast<double>(ahead);
         sc_core::sc_time delay = before;
-        h_.coh->b_transport(t, delay);
-        t.clear_extension(&req);
-        if (t.is_response_error())
-            throw Error(fmt::format("{}: the memory tile refused a line {} at 0x{:x} ({})", h_.name(),
-                                    kind == MemoryRequest::Kind::CpuFill ? "fill" : "writeback", addr,
-                                    t.get_response_string()));
+        send_line_request(h_.coh, req, cmd, addr, bytes, line_.data(), delay, h_.name());
         return static_cast<uint64_t>(std::ceil((delay - before) / h_.period_ - 1e-9));
     }
 
