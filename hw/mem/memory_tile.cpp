@@ -1,15 +1,29 @@
 #include "hw/mem/memory_tile.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "common/error.hpp"
 #include "hw/mem/cpu_caches.hpp"
 #include "hw/mem/dram.hpp"
-#include "hw/mem/memory_access.hpp"
 #include "hw/noc/mesh_noc.hpp"
 
 namespace edgebert::hw {
+
+namespace {
+
+// The dirty lines a cache holds in [addr, addr + len): how many, the lowest.
+struct DirtyLines {
+    uint64_t lines = 0, first = 0;
+};
+DirtyLines dirty_lines(const Cache& c, uint64_t addr, uint64_t len) {
+    DirtyLines d;
+    c.for_each_present(addr, len, [&](uint64_t line, bool dirty) {
+        if (dirty && d.lines++ == 0) d.first = line;
+    });
+    return d;
+}
+
+}  // namespace
 
 MemoryTile::MemoryTile(sc_core::sc_module_name name, const CacheHierarchyConfig& caches, Dram& dram, MeshNoc& noc,
                        const Geometry& where)
@@ -66,9 +80,8 @@ uint64_t MemoryTile::through_llc(uint64_t addr, uint64_t len, bool write, bool f
         stats_.dram_bytes_read += bytes;
         t += static_cast<uint64_t>(d / cycle_ + 0.5);
     }
-    if (!llc_stale_.empty())
-        for (uint64_t line = first; line < end; line += line_bytes)
-            if (write) llc_stale_.erase(line);  // the DMA's new data is now in the LLC
+    if (write && !llc_stale_.empty())  // the written data is now in the LLC
+        for (uint64_t line = first; line < end; line += line_bytes) llc_stale_.erase(line);
     return t;
 }
 
@@ -80,25 +93,23 @@ uint64_t MemoryTile::recall(uint64_t addr, uint64_t len, bool write, sc_core::sc
     stats_.recalled_dirty_lines += r.dirty_lines;
     // One forward message per line held, pipelined; the answers come back
     // with a line of data each for the dirty ones.
-    const int data_flits = line_flits(cfg_.l2.enabled ? cfg_.l2.line_bytes : cfg_.l1d.line_bytes);
-    const int header = noc_.config().header_flits;
+    const unsigned line = cfg_.l2.enabled ? cfg_.l2.line_bytes : cfg_.l1d.line_bytes;
     sc_core::sc_time done = start;
-    for (uint64_t i = 0; i < r.lines; ++i) {
-        const sc_core::sc_time out = noc_.route(NocPlane::Coh, where_.x, where_.y, where_.cpu_x, where_.cpu_y, header, start);
-        const int back = header + (i < r.dirty_lines ? data_flits : 0);
-        done = std::max(done, noc_.route(NocPlane::Coh, where_.cpu_x, where_.cpu_y, where_.x, where_.y, back, out));
-    }
+    for (uint64_t i = 0; i < r.lines; ++i)
+        done = std::max(done, round_trip(where_.cpu_x, where_.cpu_y, i < r.dirty_lines ? line : 0, start));
     return static_cast<uint64_t>((done - start) / cycle_ + 0.5);
 }
 
-int MemoryTile::line_flits(unsigned line_bytes) const {
+sc_core::sc_time MemoryTile::round_trip(int x, int y, unsigned data_bytes, sc_core::sc_time start) {
+    const int header = noc_.config().header_flits;
     const unsigned flit = noc_.config().link_width_bits / 8;
-    return static_cast<int>((line_bytes + flit - 1) / flit);
+    const int data_flits = static_cast<int>((data_bytes + flit - 1) / flit);
+    const sc_core::sc_time there = noc_.route(NocPlane::Coh, where_.x, where_.y, x, y, header, start);
+    return noc_.route(NocPlane::Coh, x, y, where_.x, where_.y, header + data_flits, there);
 }
 
 uint64_t MemoryTile::snoop_accelerators(uint64_t addr, bool write, sc_core::sc_time start, int except) {
     sc_core::sc_time done = start;
-    const int header = noc_.config().header_flits;
     for (const AccCache& a : acc_) {
         if ((except >= 0 && a.tile == except) || !a.cache->contains(addr)) continue;
         bool data = false;  // the answer carries the line
@@ -112,9 +123,7 @@ uint64_t MemoryTile::snoop_accelerators(uint64_t addr, bool write, sc_core::sc_t
         } else {
             continue;  // a clean copy: the LLC answers
         }
-        const sc_core::sc_time out = noc_.route(NocPlane::Coh, where_.x, where_.y, a.x, a.y, header, start);
-        const int back = header + (data ? line_flits(a.cache->geometry().line_bytes) : 0);
-        done = std::max(done, noc_.route(NocPlane::Coh, a.x, a.y, where_.x, where_.y, back, out));
+        done = std::max(done, round_trip(a.x, a.y, data ? a.cache->geometry().line_bytes : 0, start));
     }
     return static_cast<uint64_t>((done - start) / cycle_ + 0.5);
 }
@@ -123,51 +132,36 @@ void MemoryTile::check_bypass(const tlm::tlm_generic_payload& trans, const Memor
     const uint64_t addr = trans.get_address();
     const uint64_t len = trans.get_data_length();
     const bool write = trans.is_write();
-    auto report = [&](const char* kind, uint64_t lines, uint64_t first) {
-        CoherenceWarning w;
-        w.kind = kind;
-        w.addr = first;
-        w.lines = lines;
-        w.tile = req.tile;
-        w.mode = to_string(req.mode);
-        warn(std::move(w));
-    };
     if (cpu_) {
-        if (!write) {
-            const CpuCaches::DirtyRange d = cpu_->dirty_in(addr, len);
-            if (d.lines) report("dma_read_dirty_cpu", d.lines, d.first);
+        if (write) {
+            cpu_->mark_stale(addr, len);
+        } else if (const CpuCaches::DirtyRange d = cpu_->dirty_in(addr, len); d.lines) {
+            warn_dma("dma_read_dirty_cpu", d.lines, d.first, req);
         }
-        if (write) cpu_->mark_stale(addr, len);
     }
-    if (bypass_llc && llc_) {
-        uint64_t dirty = 0, first = 0;
-        llc_->for_each_present(addr, len, [&](uint64_t line, bool d) {
-            if (write) {
-                llc_stale_.insert(line);
-            } else if (d && dirty++ == 0) {
-                first = line;
-            }
-        });
-        if (dirty) report("dma_read_dirty_llc", dirty, first);
+    if (!bypass_llc || !llc_) return;
+    if (write) {
+        llc_->for_each_present(addr, len, [&](uint64_t line, bool) { llc_stale_.insert(line); });
+    } else if (const DirtyLines d = dirty_lines(*llc_, addr, len); d.lines) {
+        warn_dma("dma_read_dirty_llc", d.lines, d.first, req);
     }
+}
+
+void MemoryTile::warn_dma(const char* kind, uint64_t lines, uint64_t first, const MemoryRequest& req) {
+    CoherenceWarning w;
+    w.kind = kind;
+    w.addr = first;
+    w.lines = lines;
+    w.tile = req.tile;
+    w.mode = to_string(req.mode);
+    warn(std::move(w));
 }
 
 void MemoryTile::check_accelerators(const tlm::tlm_generic_payload& trans, const MemoryRequest& req) {
     if (!trans.is_read()) return;
-    for (const AccCache& a : acc_) {
-        uint64_t dirty = 0, first = 0;
-        a.cache->for_each_present(trans.get_address(), trans.get_data_length(), [&](uint64_t line, bool d) {
-            if (d && dirty++ == 0) first = line;
-        });
-        if (!dirty) continue;
-        CoherenceWarning w;
-        w.kind = "dma_read_dirty_acc";
-        w.addr = first;
-        w.lines = dirty;
-        w.tile = req.tile;
-        w.mode = to_string(req.mode);
-        warn(std::move(w));
-    }
+    for (const AccCache& a : acc_)
+        if (const DirtyLines d = dirty_lines(*a.cache, trans.get_address(), trans.get_data_length()); d.lines)
+            warn_dma("dma_read_dirty_acc", d.lines, d.first, req);
 }
 
 void MemoryTile::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
@@ -179,13 +173,14 @@ void MemoryTile::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
     const uint64_t addr = trans.get_address();
     const uint64_t len = trans.get_data_length();
     const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+    // A cache's line request must name DRAM (a DMA is checked where its data moves).
+    if (req->kind != MemoryRequest::Kind::Dma && !dram_.contains(addr, len)) {
+        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return;
+    }
     switch (req->kind) {
         case MemoryRequest::Kind::CpuFill:
         case MemoryRequest::Kind::CpuWriteback: {
-            if (!dram_.contains(addr, len)) {
-                trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-                return;
-            }
             const bool wb = req->kind == MemoryRequest::Kind::CpuWriteback;
             if (!wb && !llc_stale_.empty() && llc_ && llc_->contains(addr)) {
                 const uint64_t line = llc_->line_address(addr);
@@ -206,10 +201,6 @@ void MemoryTile::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         case MemoryRequest::Kind::AccFill:
         case MemoryRequest::Kind::AccOwn:
         case MemoryRequest::Kind::AccWriteback: {
-            if (!dram_.contains(addr, len)) {
-                trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-                return;
-            }
             if (req->kind == MemoryRequest::Kind::AccWriteback) {
                 delay += cycles(through_llc(addr, len, true, true, start));
             } else {  // recall (for a write: invalidate the other copies), then the LLC for the data

@@ -120,9 +120,13 @@ private:
     // at `addr` in the accelerator caches but tile `except`'s; returns
     // memory-tile cycles.
     uint64_t snoop_accelerators(uint64_t addr, bool write, sc_core::sc_time start, int except = -1);
-    int line_flits(unsigned line_bytes) const;
+    // A coherence-plane request from here to tile (x, y) at `start` and its answer
+    // (a line of `data_bytes` when non-zero); returns the answer's arrival.
+    sc_core::sc_time round_trip(int x, int y, unsigned data_bytes, sc_core::sc_time start);
     void check_bypass(const tlm::tlm_generic_payload& trans, const MemoryRequest& req, bool bypass_llc);
     void check_accelerators(const tlm::tlm_generic_payload& trans, const MemoryRequest& req);
+    // A warning about a DMA (`req`) that read `lines` dirty lines from `first` on.
+    void warn_dma(const char* kind, uint64_t lines, uint64_t first, const MemoryRequest& req);
     sc_core::sc_time cycles(uint64_t n) const { return cycle_ * static_cast<double>(n); }
 
     CacheHierarchyConfig cfg_;
