@@ -23,9 +23,9 @@ std::unique_ptr<Cache> make_level(const CacheGeometry& g) {
 
 }  // namespace
 
-CpuCaches::CpuCaches(const CacheHierarchyConfig& cfg, unsigned store_buffer_entries)
+CpuCaches::CpuCaches(const CacheHierarchyConfig& cfg)
     : cfg_(cfg), l1i_(make_level(cfg.l1i)), l1d_(make_level(cfg.l1d)), l2_(make_level(cfg.l2)),
-      sb_entries_(store_buffer_entries) {
+      sb_entries_(cfg.store_buffer_entries) {
     if (sb_entries_ == 0) throw ConfigError("cpu caches: store_buffer_entries must be at least 1");
     // Filters and stale tracking work at the smallest line of any level, so
     // one filtered line never spans two lines of a level.
@@ -112,7 +112,7 @@ void CpuCaches::touch_load_mru(uint64_t addr) {
 iss::MemoryTimingResult CpuCaches::fetch(uint64_t addr, uint64_t now) {
     iss::MemoryTimingResult r;
     if (!l1i_) {
-        const Level l = from_l2(addr, false, cfg_.l2.enabled ? cfg_.l2.line_bytes : 1u << filter_shift_, now);
+        const Level l = from_l2(addr, false, bypass_line(), now);
         r.stall = l.stall;
         r.clear = iss::kFilterStore;
         return r;
@@ -133,7 +133,7 @@ iss::MemoryTimingResult CpuCaches::load(uint64_t addr, uint64_t now) {
     // Any L1 D$ access may reorder its LRU state: the store filter is no longer exact.
     r.clear = iss::kFilterStore;
     if (!l1d_) {
-        r.stall = from_l2(addr, false, cfg_.l2.enabled ? cfg_.l2.line_bytes : 1u << filter_shift_, now).stall;
+        r.stall = from_l2(addr, false, bypass_line(), now).stall;
         return r;
     }
     const CacheGeometry& g = l1d_->geometry();

@@ -49,7 +49,7 @@ public:
         virtual uint64_t writeback(uint64_t line_addr, unsigned bytes, uint64_t now) = 0;
     };
 
-    CpuCaches(const CacheHierarchyConfig& cfg, unsigned store_buffer_entries);
+    explicit CpuCaches(const CacheHierarchyConfig& cfg);  // the store buffer: cfg.store_buffer_entries
     void set_backside(Backside* b) { backside_ = b; }
     void set_stale_read_observer(std::function<void(uint64_t line_addr)> fn) { on_stale_read_ = std::move(fn); }
 
@@ -105,6 +105,8 @@ private:
     uint64_t writeback_to_l2(uint64_t line_addr, unsigned bytes, uint64_t now);
     void check_stale(uint64_t addr);
     uint64_t directory_line(uint64_t addr) const;
+    // The unit an access moves when its L1 is off: the L2's line, else the filters' granule.
+    unsigned bypass_line() const { return l2_ ? l2_->geometry().line_bytes : 1u << filter_shift_; }
     // Per-set most recently used line of an L1 (see iss/memory_timing.hpp).
     struct Mru {
         std::vector<uint64_t> lines;

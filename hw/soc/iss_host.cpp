@@ -130,7 +130,7 @@ IssHost::IssHost(sc_core::sc_module_name name, const SocConfig& cfg, Dram& dram)
     iss::IssConfig ic;
     ic.reset_pc = cfg.dram.base;
     if (cfg.caches.enabled) {
-        caches_ = std::make_unique<CpuCaches>(cfg.caches, cfg.caches.store_buffer_entries);
+        caches_ = std::make_unique<CpuCaches>(cfg.caches);
         backside_ = std::make_unique<Backside>(*this);
         caches_->set_backside(backside_.get());
         // The L1 D$ returns data hit_latency cycles after the address: a

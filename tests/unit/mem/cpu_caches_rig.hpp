@@ -93,7 +93,7 @@ struct Rig {
     FakeBackside mem;
     CpuCaches caches;
     explicit Rig(WritePolicy l1d_policy = WritePolicy::WriteThrough)
-        : caches(small_hierarchy(l1d_policy), small_hierarchy(l1d_policy).store_buffer_entries) {
+        : caches(small_hierarchy(l1d_policy)) {
         caches.set_backside(&mem);
     }
     const CacheStats& l1d() const { return caches.l1d()->stats(); }

@@ -411,7 +411,7 @@ TEST(CpuCachesStale, LoadOfTheFreshHalfOfALineKeepsTheStaleHalfVisible) {
     c.llc = level(4096, 4, 32, 10);
     c.acc_l2 = level(1024, 4, 32, 8);
     c.validate("test");
-    CpuCaches caches(c, c.store_buffer_entries);
+    CpuCaches caches(c);
     std::vector<uint64_t> reported;
     caches.set_stale_read_observer([&](uint64_t line) { reported.push_back(line); });
     ASSERT_EQ(caches.filter_line_shift(), 4u);

@@ -185,7 +185,7 @@ class CpuCachesFilters : public ::testing::TestWithParam<FilterCase> {};
 TEST_P(CpuCachesFilters, SkipNoAccessThatWouldChangeStateOrCost) {
     const CacheHierarchyConfig& cfg = GetParam().cfg;
     FakeBackside mem_a, mem_b;
-    CpuCaches a(cfg, cfg.store_buffer_entries), b(cfg, cfg.store_buffer_entries);
+    CpuCaches a(cfg), b(cfg);
     a.set_backside(&mem_a);
     b.set_backside(&mem_b);
     DirectDriver direct{a};
@@ -388,7 +388,7 @@ class CpuCachesReference : public ::testing::TestWithParam<RefCase> {};
 TEST_P(CpuCachesReference, HitsMissesAndWritebacksOfEveryLevelMatchAListLruModel) {
     const CacheHierarchyConfig& cfg = GetParam().cfg;
     FakeBackside mem;
-    CpuCaches model(cfg, cfg.store_buffer_entries);
+    CpuCaches model(cfg);
     model.set_backside(&mem);
     RefHierarchy ref(cfg);
     uint64_t now = 0;

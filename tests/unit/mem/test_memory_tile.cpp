@@ -425,7 +425,7 @@ TEST_F(MemoryTileTest, LlcModeDmaWriteMakesTheLlcCopyCurrentAgain) {
 // write-through L1 D$ store: the L2 allocates, the L1 D$ does not).
 struct CpuWithDirtyLine {
     CpuCaches cpu;
-    explicit CpuWithDirtyLine(uint64_t line) : cpu(default_cache_hierarchy(), 8) {
+    explicit CpuWithDirtyLine(uint64_t line) : cpu(default_cache_hierarchy()) {
         cpu.store(line, 0);
         EXPECT_TRUE(cpu.l2()->dirty(line));
     }
@@ -486,7 +486,7 @@ TEST_F(MemoryTileTest, RecallModeDmaWriteInvalidatesTheCpuCopies) {
 TEST_F(MemoryTileTest, LlcModeDmaWriteOverACpuCopyIsReportedWhenTheCpuReadsIt) {
     Bench b;
     const uint64_t line = kBase + 0x2000;
-    CpuCaches cpu(default_cache_hierarchy(), 8);
+    CpuCaches cpu(default_cache_hierarchy());
     std::vector<uint64_t> stale;
     cpu.set_stale_read_observer([&](uint64_t l) { stale.push_back(l); });
     cpu.load(line, 0);  // L1 D$ and L2 hold the line
