@@ -127,6 +127,13 @@ void CacheHierarchyConfig::validate(const std::string& origin) const {
     outward("acc_l2", acc_l2, "llc", llc);
 }
 
+const CacheGeometry* first_data_level(const CacheHierarchyConfig& c) {
+    if (!c.enabled) return nullptr;
+    for (const CacheGeometry* g : {&c.l1d, &c.l2, &c.llc})
+        if (g->enabled) return g;
+    return nullptr;
+}
+
 CacheHierarchyConfig default_cache_hierarchy() {
     constexpr uint64_t KiB = 1024;
     constexpr unsigned kLine = 16;  // ESP: 128-bit lines; CVA6 cv64a6_imafdc_sv39: 128-bit I$/D$ lines

@@ -70,6 +70,10 @@ struct CacheHierarchyConfig {
     void validate(const std::string& origin) const;
 };
 
+// The first level a CPU data access meets (L1 D$, else L2, else LLC); nullptr
+// with the cache model off or every data level disabled.
+const CacheGeometry* first_data_level(const CacheHierarchyConfig& c);
+
 // The defaults above (docs/memory-hierarchy.md gives the source of each figure).
 CacheHierarchyConfig default_cache_hierarchy();
 

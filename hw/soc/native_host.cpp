@@ -117,15 +117,9 @@ void NativeHost::charge(const std::string& entry, double units, HostCategory cat
 MemoryTraffic memory_traffic(const CacheHierarchyConfig& caches, uint64_t bytes, uint64_t working_set, uint64_t run,
                              uint64_t stride) {
     MemoryTraffic t;
-    if (!caches.enabled || bytes == 0) return t;
     // The first level a load meets: its line is the unit of traffic, its sets decide the conflicts.
-    const CacheGeometry* level = nullptr;
-    for (const CacheGeometry* g : {&caches.l1d, &caches.l2, &caches.llc})
-        if (g->enabled) {
-            level = g;
-            break;
-        }
-    if (!level) return t;
+    const CacheGeometry* level = first_data_level(caches);
+    if (!level || bytes == 0) return t;
     const double line = level->line_bytes;
     const bool contiguous = run == 0 || stride <= run;
     const double run_lines = contiguous ? 0.0 : std::ceil(static_cast<double>(run) / line);

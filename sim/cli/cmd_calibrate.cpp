@@ -63,9 +63,8 @@ std::vector<uint64_t> working_sets(const hw::SocConfig& cfg) {
 }
 
 uint64_t line_bytes(const hw::SocConfig& cfg) {
-    for (const hw::CacheGeometry* g : {&cfg.caches.l1d, &cfg.caches.l2, &cfg.caches.llc})
-        if (cfg.caches.enabled && g->enabled) return g->line_bytes;
-    return 16;
+    const hw::CacheGeometry* g = hw::first_data_level(cfg.caches);
+    return g ? g->line_bytes : 16;
 }
 
 }  // namespace
