@@ -5,11 +5,10 @@
 
 #include <boost/json.hpp>
 
-#include <fstream>
 #include <functional>
-#include <sstream>
 
 #include "common/error.hpp"
+#include "common/json_reader.hpp"
 #include "hw/soc/native_host.hpp"
 #include "hw/soc/soc_config.hpp"
 
@@ -18,14 +17,9 @@ using namespace edgebert::hw;
 
 namespace {
 
-std::string default_text() {
-    std::ifstream f(std::string(EDGEBERT_SOURCE_DIR) + "/configs/soc/default.json");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
+boost::json::value default_json() {
+    return parse_json_file(std::string(EDGEBERT_SOURCE_DIR) + "/configs/soc/default.json");
 }
-
-boost::json::value default_json() { return boost::json::parse(default_text(), {}, {256, false, true, true}); }
 
 SocConfig with_host_costs(const boost::json::object& hc) {
     boost::json::value v = default_json();
