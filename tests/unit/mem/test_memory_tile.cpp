@@ -31,6 +31,7 @@
 #include "hw/mem/memory_request.hpp"
 #include "hw/mem/memory_tile.hpp"
 #include "hw/noc/mesh_noc.hpp"
+#include "tests/support/memory_bench.hpp"
 #include "tests/support/sc_test.hpp"
 
 namespace edgebert::hw {
@@ -40,15 +41,9 @@ using sc_core::sc_time;
 using sc_core::SC_NS;
 using sc_core::SC_ZERO_TIME;
 
-constexpr uint64_t kBase = 0x8000'0000;  // DramConfig's default window
-constexpr uint64_t kLine = 16;            // every cache line of the default hierarchy
-constexpr uint64_t kBankStride = 2048;    // next DRAM bank (row_bytes), same row
-constexpr unsigned kLlcHit = 10;          // default LLC hit latency (memory-tile cycles)
-constexpr int kDmaTile = 2;
+using namespace edgebert::test;  // kBase, kLine, cycles_of, Outcome, Unused, transport (memory_bench.hpp)
 
-// Memory-tile and DRAM clock: 1 GHz by default.
-uint64_t cycles_of(sc_time t) { return static_cast<uint64_t>(t / sc_time(1, SC_NS) + 0.5); }
-sc_time cyc(uint64_t n) { return sc_time(static_cast<double>(n), SC_NS); }
+constexpr int kDmaTile = 2;
 
 // Records the delay a transaction brings into the memory tile and takes out.
 struct Probe : sc_core::sc_module {
@@ -63,13 +58,6 @@ struct Probe : sc_core::sc_module {
         out->b_transport(t, delay);
         exit = delay;
     }
-};
-
-// What one transaction cost the memory tile, and when it reached it (absolute).
-struct Outcome {
-    tlm::tlm_response_status status = tlm::TLM_INCOMPLETE_RESPONSE;
-    uint64_t cycles = 0;
-    sc_time start;
 };
 
 // The DMA master (DMA plane) and the CPU tile's L2 (coherence plane), both at
@@ -114,31 +102,14 @@ private:
     }
     Outcome send(tlm_utils::simple_initiator_socket<Host>& s, tlm::tlm_command cmd, MemoryRequest* req,
                  uint64_t addr, std::vector<uint8_t>& data) {
-        tlm::tlm_generic_payload t;
-        t.set_command(cmd);
-        t.set_address(addr);
-        t.set_data_ptr(data.data());
-        t.set_data_length(static_cast<unsigned>(data.size()));
-        t.set_streaming_width(static_cast<unsigned>(data.size()));
-        t.set_byte_enable_ptr(nullptr);
-        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        t.set_extension(req);
         sc_time delay = SC_ZERO_TIME;
-        s->b_transport(t, delay);
-        t.clear_extension(req);
         Outcome o;
-        o.status = t.get_response_status();
+        o.status = transport(s, cmd, req, addr, data, delay);
         o.cycles = cycles_of(probe->exit - probe->entry);
         o.start = sc_core::sc_time_stamp() + probe->entry;
         wait(delay + sc_time(1, sc_core::SC_US));
         return o;
     }
-};
-
-// An initiator that only exists so the reference Dram's socket is bound.
-struct Unused : sc_core::sc_module {
-    tlm_utils::simple_initiator_socket<Unused> socket;
-    explicit Unused(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {}
 };
 
 NocConfig two_tiles() {

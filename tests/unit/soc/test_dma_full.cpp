@@ -27,6 +27,7 @@
 #include "hw/mem/memory_tile.hpp"
 #include "hw/noc/mesh_noc.hpp"
 #include "hw/soc/dma_port.hpp"
+#include "tests/support/memory_bench.hpp"
 #include "tests/support/sc_test.hpp"
 
 namespace edgebert::hw {
@@ -36,20 +37,9 @@ using sc_core::sc_time;
 using sc_core::SC_NS;
 using sc_core::SC_ZERO_TIME;
 
-constexpr uint64_t kBase = 0x8000'0000;  // DramConfig's default window
-constexpr uint64_t kLine = 16;
-constexpr uint64_t kBankStride = 2048;  // next DRAM bank, same row
-constexpr unsigned kAccHit = 8;         // default acc_l2 hit latency (tile cycles)
-constexpr unsigned kLlcHit = 10;        // default LLC hit latency (memory-tile cycles)
+using namespace edgebert::test;  // kBase, kLine, cycles_of, Outcome, Unused, transport (memory_bench.hpp)
 
-uint64_t cycles_of(sc_time t) { return static_cast<uint64_t>(t / sc_time(1, SC_NS) + 0.5); }
-sc_time cyc(uint64_t n) { return sc_time(static_cast<double>(n), SC_NS); }
-
-struct Outcome {
-    tlm::tlm_response_status status = tlm::TLM_INCOMPLETE_RESPONSE;
-    uint64_t cycles = 0;
-    sc_time start;
-};
+constexpr unsigned kAccHit = 8;  // default acc_l2 hit latency (tile cycles)
 
 // The accelerator's DMA master (into the port) and the CPU's L2 (coherence
 // plane). After every transaction the thread waits until it is over plus a
@@ -81,30 +71,14 @@ struct Host : sc_core::sc_module {
 private:
     Outcome send(tlm_utils::simple_initiator_socket<Host>& s, tlm::tlm_command cmd, MemoryRequest* req,
                  uint64_t addr, std::vector<uint8_t>& data) {
-        tlm::tlm_generic_payload t;
-        t.set_command(cmd);
-        t.set_address(addr);
-        t.set_data_ptr(data.data());
-        t.set_data_length(static_cast<unsigned>(data.size()));
-        t.set_streaming_width(static_cast<unsigned>(data.size()));
-        t.set_byte_enable_ptr(nullptr);
-        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        if (req) t.set_extension(req);
         sc_time delay = SC_ZERO_TIME;
         Outcome o;
         o.start = sc_core::sc_time_stamp();
-        s->b_transport(t, delay);
-        if (req) t.clear_extension(req);
-        o.status = t.get_response_status();
+        o.status = transport(s, cmd, req, addr, data, delay);
         o.cycles = cycles_of(delay);
         wait(delay + sc_time(1, sc_core::SC_US));
         return o;
     }
-};
-
-struct Unused : sc_core::sc_module {
-    tlm_utils::simple_initiator_socket<Unused> socket;
-    explicit Unused(sc_core::sc_module_name n) : sc_core::sc_module(n), socket("socket") {}
 };
 
 NocConfig three_tiles() {
