@@ -7,8 +7,7 @@
 // streamed double-buffered into decoder 1 under the running matmul, and the
 // bias is added on the tile (element add with a broadcast bias block, fused
 // after each matmul). Attention per head keeps scores -> softmax -> context
-// on the tile; V is transposed by the CPU. Thesis mode: operand tiles staged
-// by the CPU through temporary buffers, no overlap, bias on the CPU.
+// on the tile; V is transposed by the CPU. Thesis mode: lower_edgebert_thesis.cpp.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -160,17 +159,9 @@ protected:
                                x_row, y_row, out_dec, out_row, note));
     }
 
-    // Thesis mode: the published software copied every operand tile through a
-    // freshly allocated temporary buffer before encoding it.
-    void stage(uint32_t src, int r0, int c0, int rows, int cols, uint32_t af_dst) {
-        if (!thesis()) {
-            b_.host(EB_H_QUANTIZE, {src, af_dst, uint64_t(r0), uint64_t(c0)});
-            return;
-        }
-        b_.host(EB_H_MALLOC, {uint64_t(rows) * cols * 4});
-        const uint32_t tmp = f32("tmp_stage", rows, cols);
-        b_.host(EB_H_COPY, {src, tmp, uint64_t(r0), uint64_t(c0)});
-        b_.host(EB_H_QUANTIZE, {tmp, af_dst, 0, 0});
+    // F32 rows [r0, ..) x cols [c0, ..) of src quantized into the AF tensor af_dst.
+    void stage(uint32_t src, int r0, int c0, int, int, uint32_t af_dst) {
+        b_.host(EB_H_QUANTIZE, {src, af_dst, uint64_t(r0), uint64_t(c0)});
     }
 
     // ---- linear ------------------------------------------------------------
@@ -188,7 +179,6 @@ protected:
         // Tile sizes: the largest A row block, preferring double-buffered weights.
         int rA = 0, rW = 0, nbuf = 0;
         for (int buffers : {2, 1}) {
-            if (thesis() && buffers == 2) continue;
             for (int ra : {64, 48, 32, 16}) {
                 if (ra > S || S % ra) continue;
                 for (int rw : {64, 32, 16}) {
@@ -224,46 +214,28 @@ protected:
         const uint32_t waf = weights_[wname + ".af"], baf = weights_[wname + ".bias_af"];
         const uint32_t xa = af_tensor(wname + ".x_af", S, K, rA, K, xb);
         const uint32_t ya = af_tensor(wname + ".y_af", S, N, rA, rW, yb);
-        if (!thesis()) b_.host(EB_H_QUANTIZE, {x, xa, 0, 0});
+        b_.host(EB_H_QUANTIZE, {x, xa, 0, 0});
 
         // dec0: A block [0, va), bias block [va, va + vo). dec1: weight buffers, matmul out, sum out.
         const uint32_t bias_row = va, mm_row = nbuf * vw, sum_row = nbuf * vw + vo;
         for (int i = 0; i < S / rA; ++i) {
-            if (thesis()) stage(x, i * rA, 0, rA, K, view_af_block(xa, i));
             load_block(xa, i, 0, 0, 0, true, "A rows");
-            if (!thesis()) load_block(waf, 0, 0, 1, 0, true, "W block 0");
+            load_block(waf, 0, 0, 1, 0, true, "W block 0");
             for (int j = 0; j < N / rW; ++j) {
                 const uint32_t wrow = nbuf == 2 ? (j % 2) * vw : 0;
-                if (thesis() || nbuf == 1) {
-                    if (thesis() || j > 0) load_block(waf, j, 0, 1, 0, true, fmt::format("W block {}", j));
-                }
-                if (!thesis()) load_block(baf, 0, j, 0, bias_row, true, "bias block");
+                if (nbuf == 1 && j > 0) load_block(waf, j, 0, 1, 0, true, fmt::format("W block {}", j));
+                load_block(baf, 0, j, 0, bias_row, true, "bias block");
                 const std::string note = fmt::format("{} block ({}, {})", wname, i, j);
-                matmul(rA, rW, K, 0, wrow, 1, mm_row, xb, wb, thesis() ? yb : yb, 0, thesis(), note);
-                if (!thesis()) {
-                    if (nbuf == 2 && j + 1 < N / rW)
-                        load_block(waf, j + 1, 0, 1, ((j + 1) % 2) * vw, true, fmt::format("prefetch W block {}", j + 1));
-                    b_.eb_wait(false, EB_CAT_COMPUTE);
-                    sfu(EB_SFU_ELEMENT_ADD, rW / L_, rA, bias_row, mm_row, 1, sum_row, bb, yb, yb, 0, 0, -10, -10, 0,
-                        -10, note + " + bias");
-                    store_block(ya, i, j, 1, sum_row, "Y block");
-                } else {
-                    store_block(ya, i, j, 1, mm_row, "Y block");
-                }
+                matmul(rA, rW, K, 0, wrow, 1, mm_row, xb, wb, yb, 0, false, note);
+                if (nbuf == 2 && j + 1 < N / rW)
+                    load_block(waf, j + 1, 0, 1, ((j + 1) % 2) * vw, true, fmt::format("prefetch W block {}", j + 1));
+                b_.eb_wait(false, EB_CAT_COMPUTE);
+                sfu(EB_SFU_ELEMENT_ADD, rW / L_, rA, bias_row, mm_row, 1, sum_row, bb, yb, yb, 0, 0, -10, -10, 0, -10,
+                    note + " + bias");
+                store_block(ya, i, j, 1, sum_row, "Y block");
             }
         }
         b_.host(EB_H_DEQUANTIZE, {ya, y, 0, 0});
-        if (thesis()) cpu_add_bias(y, weight_f32(wname + ".bias", W.bias));
-    }
-
-    // A single-block view of row block i of an AF tensor whose blocks span all columns.
-    uint32_t view_af_block(uint32_t id, int i) {
-        eb_tensor t = b_.tensor_at(id);
-        t.addr = block_addr(t, i, 0);
-        t.rows = t.block_rows;
-        const uint32_t v = b_.tensor("af_block", t);
-        af_info_[v] = AfInfo{};
-        return v;
     }
 
     // ---- attention ---------------------------------------------------------
@@ -341,16 +313,10 @@ protected:
         const uint32_t xa = af_tensor(fmt::format("L{}.{}.x_af", layer, ln_name), S, H, rb, H, xb);
         const uint32_t ra = af_tensor(fmt::format("L{}.{}.r_af", layer, ln_name), S, H, rb, H, rbias);
         const uint32_t ya = af_tensor(fmt::format("L{}.{}.y_af", layer, ln_name), S, H, rb, H, ob);
-        if (!thesis()) {
-            b_.host(EB_H_QUANTIZE, {x, xa, 0, 0});
-            b_.host(EB_H_QUANTIZE, {r, ra, 0, 0});
-        }
+        b_.host(EB_H_QUANTIZE, {x, xa, 0, 0});
+        b_.host(EB_H_QUANTIZE, {r, ra, 0, 0});
         const uint32_t v = static_cast<uint32_t>(rb * H / L_);
         for (int i = 0; i < S / rb; ++i) {
-            if (thesis()) {
-                stage(x, i * rb, 0, rb, H, view_af_block(xa, i));
-                stage(r, i * rb, 0, rb, H, view_af_block(ra, i));
-            }
             load_block(xa, i, 0, 0, 0, true, "x rows");
             load_block(ra, i, 0, 1, 0, true, "residual rows");
             sfu(EB_SFU_ELEMENT_ADD, nv, rb, 0, 0, 0, v, xb, rbias, ab, 0, 0, -10, -10, 0, -10, "residual add");
@@ -363,6 +329,13 @@ protected:
     // The off-ramp's logits, padded to a lane vector with the most negative
     // value (their exp() vanishes), through the tile's entropy unit; the
     // program ends when its status says exit.
+    // Thesis mode has a lowerer of its own (lower_edgebert_thesis.cpp).
+    void thesis_input(const std::vector<float>&) override { throw Error("internal: not a thesis lowerer"); }
+    void thesis_head(int, int, const model::AlbertLayerWeights&) override {}
+    void thesis_post_processing(int, const model::AlbertLayerWeights&) override {}
+    void thesis_ffn(int, const model::AlbertLayerWeights&) override {}
+    uint32_t thesis_output() override { return 0; }
+
     void exit_check(int layer, uint32_t logits, int slot) override {
         const int labels = cfg_.num_labels;
         if (labels > L_) throw ShapeError(fmt::format("early exit: {} labels exceed one {}-lane vector", labels, L_));
@@ -421,6 +394,7 @@ protected:
 std::unique_ptr<Lowerer> make_edgebert_lowerer(const model::AlbertConfig& c, const model::AlbertWeights& w,
                                                const model::ModelInput& in, const hw::SocConfig& s,
                                                const CompileOptions& o, const std::map<std::string, float>& a) {
+    if (o.mode == Mode::Thesis) return make_edgebert_thesis_lowerer(c, w, in, s, o, a);
     return std::make_unique<EdgebertLowerer>(c, w, in, s, o, a);
 }
 

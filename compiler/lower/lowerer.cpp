@@ -57,7 +57,7 @@ uint64_t Lowerer::alloc(uint64_t bytes, uint64_t align) {
 }
 
 uint32_t Lowerer::dense(const std::string& name, eb_format format, int rows, int cols, float scale, const void* data) {
-    const size_t esz = format == EB_FMT_I8 ? 1 : 4;
+    const size_t esz = format == EB_FMT_I8 || format == EB_FMT_AF_DENSE ? 1 : 4;
     eb_tensor t{};
     t.format = format;
     t.rows = static_cast<uint32_t>(rows);
@@ -77,7 +77,7 @@ uint32_t Lowerer::f32(const std::string& name, int rows, int cols, const float* 
 
 uint32_t Lowerer::view(uint32_t id, int r0, int c0, int rows, int cols, const std::string& name) {
     eb_tensor t = b_.tensor_at(id);
-    const uint32_t esz = t.format == EB_FMT_I8 ? 1 : 4;
+    const uint32_t esz = t.format == EB_FMT_I8 || t.format == EB_FMT_AF_DENSE ? 1 : 4;
     t.addr += (uint64_t(r0) * t.ld + c0) * esz;
     t.rows = static_cast<uint32_t>(rows);
     t.cols = static_cast<uint32_t>(cols);
@@ -117,8 +117,6 @@ void Lowerer::cpu_matmul(uint32_t a, uint32_t b, uint32_t c, bool b_is_kn, bool 
 void Lowerer::add_layer_norm(int, uint32_t x, uint32_t r, const model::LayerNormParams& ln, const std::string& ln_name,
                              const std::string&, const std::string&, const std::string&) {
     b_.host(EB_H_ADD, {x, x, r});
-    // The published CPU and systolic baselines skipped layer norm.
-    if (thesis()) return;
     const uint32_t g = weight_f32(ln_name + ".gamma", ln.gamma), be = weight_f32(ln_name + ".beta", ln.beta);
     b_.host(EB_H_LAYER_NORM, {x, g, be, float_bits(static_cast<float>(cfg_.layer_norm_eps))});
 }
@@ -129,6 +127,7 @@ CompiledModel Lowerer::run() {
         throw ShapeError(fmt::format("--layers {} is out of range [1, {}] for model '{}'", opt_.layers,
                                      cfg_.num_hidden_layers, cfg_.name));
     model::validate_input(cfg_, in_);
+    if (thesis()) return run_thesis();
 
     // Embedding (CPU): gather + sum, LayerNorm over E, then the E -> H projection (a linear).
     b_.region(0, EB_MOD_EMBEDDING, "embedding");
@@ -199,6 +198,52 @@ CompiledModel Lowerer::run() {
     }
     out.program = b_.take();
     return out;
+}
+
+CompiledModel Lowerer::run_thesis() {
+    const int S = seq_, H = cfg_.hidden_size;
+    if (opt_.thesis_input.size() != size_t(S) * H)
+        throw Error(fmt::format("compiler: thesis mode needs the layer input ({} x {} values), got {}", S, H,
+                                opt_.thesis_input.size()));
+    if (opt_.offramps) throw Error("compiler: thesis mode has no off-ramps (the published software ran none)");
+    thesis_input(opt_.thesis_input);
+    for (int l = 0; l < opt_.layers; ++l) {
+        const auto& L = w_.layer(cfg_, l, 0);
+        for (int h = 0; h < cfg_.num_attention_heads; ++h) {
+            b_.region(l, EB_MOD_ATTENTION, fmt::format("head{}", h));
+            thesis_head(l, h, L);
+        }
+        b_.region(l, EB_MOD_POST_PROCESSING, "out_proj");
+        thesis_post_processing(l, L);
+        b_.region(l, EB_MOD_FFN, "ffn");
+        thesis_ffn(l, L);
+    }
+    b_.end();
+    CompiledModel out;
+    out.thesis = true;
+    out.hidden_out = thesis_output();
+    out.logits_out = kNoTensor;
+    out.entropy_slots = 0;
+    out.program = b_.take();
+    return out;
+}
+
+uint32_t Lowerer::host_malloc(uint64_t bytes, const std::string& what) {
+    size_t slot = 0;
+    while (slot < alloc_slots_.size() && !alloc_slots_[slot].empty()) ++slot;
+    if (slot >= EB_ALLOC_SLOTS)
+        throw Error(fmt::format("compiler: more than {} allocations live at once (allocating '{}')", EB_ALLOC_SLOTS, what));
+    if (slot == alloc_slots_.size()) alloc_slots_.emplace_back();
+    alloc_slots_[slot] = what.empty() ? "?" : what;
+    b_.host(EB_H_MALLOC, {bytes, slot}, -1, fmt::format("slot {}: {}", slot, what));
+    return static_cast<uint32_t>(slot);
+}
+
+void Lowerer::host_free(uint32_t slot) {
+    if (slot >= alloc_slots_.size() || alloc_slots_[slot].empty())
+        throw Error(fmt::format("internal: compiler frees allocation slot {}, which holds nothing", slot));
+    b_.host(EB_H_FREE, {slot}, -1, fmt::format("slot {}: {}", slot, alloc_slots_[slot]));
+    alloc_slots_[slot].clear();
 }
 
 uint32_t Lowerer::head(uint32_t h, const model::Linear& pooler, const model::Linear& classifier,

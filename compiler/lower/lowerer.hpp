@@ -43,6 +43,23 @@ protected:
     // The early-exit check after an off-ramp (targets with an entropy unit override it).
     virtual void exit_check(int layer, uint32_t logits, int slot) {}
 
+    // ---- thesis mode: the published software's flow (docs/thesis-mode.md) ----
+    // One encoder layer as the silicon study ran it: per head the Q, K, V
+    // projections, QK^T and the product with V; the output projection; the
+    // FFN's two matmuls. Data stays in the target's integer format from the
+    // layer input (`x`, seq x hidden, placed by thesis_input) to the output.
+    virtual void thesis_input(const std::vector<float>& x) = 0;
+    virtual void thesis_head(int layer, int head, const model::AlbertLayerWeights& L) = 0;
+    virtual void thesis_post_processing(int layer, const model::AlbertLayerWeights& L) = 0;
+    virtual void thesis_ffn(int layer, const model::AlbertLayerWeights& L) = 0;
+    virtual uint32_t thesis_output() = 0;  // the last layer's output tensor
+    CompiledModel run_thesis();
+    // A real allocation of `bytes` (EB_H_MALLOC into a free executor slot) before
+    // an intermediate's first write, and its EB_H_FREE after the last use; the
+    // tensor itself stays at its DRAM address (docs/compiler.md).
+    uint32_t host_malloc(uint64_t bytes, const std::string& what);
+    void host_free(uint32_t slot);
+
     // ---- helpers ---------------------------------------------------------
     uint64_t alloc(uint64_t bytes, uint64_t align = 4096);
     uint32_t dense(const std::string& name, eb_format format, int rows, int cols, float scale, const void* data);
@@ -70,6 +87,7 @@ protected:
     uint64_t next_addr_;
     std::map<std::string, uint32_t> weights_;
     int seq_ = 0;
+    std::vector<std::string> alloc_slots_;  // host_malloc: what each executor slot holds ("" free)
 };
 
 std::unique_ptr<Lowerer> make_cpu_lowerer(const model::AlbertConfig&, const model::AlbertWeights&,
@@ -78,6 +96,9 @@ std::unique_ptr<Lowerer> make_cpu_lowerer(const model::AlbertConfig&, const mode
 std::unique_ptr<Lowerer> make_systolic_lowerer(const model::AlbertConfig&, const model::AlbertWeights&,
                                                const model::ModelInput&, const hw::SocConfig&, const CompileOptions&,
                                                const std::map<std::string, float>&);
+std::unique_ptr<Lowerer> make_edgebert_thesis_lowerer(const model::AlbertConfig&, const model::AlbertWeights&,
+                                                      const model::ModelInput&, const hw::SocConfig&,
+                                                      const CompileOptions&, const std::map<std::string, float>&);
 std::unique_ptr<Lowerer> make_edgebert_lowerer(const model::AlbertConfig&, const model::AlbertWeights&,
                                                const model::ModelInput&, const hw::SocConfig&, const CompileOptions&,
                                                const std::map<std::string, float>&);

@@ -43,6 +43,12 @@ struct CompileOptions {
     // > 0 (edgebert target, with offramps): after every off-ramp the tile's entropy
     // unit judges the logits against this threshold and the program ends on exit.
     double exit_threshold = 0;
+    // Thesis mode: the encoder layer's input (seq x hidden, FP32: the reference's
+    // embedding output). The published flow starts from data already in memory.
+    std::vector<float> thesis_input;
+    // Thesis mode, edgebert target: time the silicon DMA projection's reference
+    // transfers first (region "dma_reference", module embedding; docs/thesis-mode.md).
+    bool silicon_dma_projection = false;
 };
 
 struct CompiledModel {
@@ -51,7 +57,11 @@ struct CompiledModel {
     uint32_t logits_out = 0;   // F32 tensor: classifier logits (1 x labels)
     int entropy_slots = 0;     // executor result slots: 0 final classifier, 1..layers the off-ramps
     int exit_slot = -1;        // with exit_threshold: slot of the exit layer (0 = ran every layer), next its entropy
+    // Thesis mode: hidden_out is the last layer's output in the target's own format
+    // (I32, I8 or AF codes), and there are no logits (logits_out = kNoTensor).
+    bool thesis = false;
 };
+constexpr uint32_t kNoTensor = UINT32_MAX;
 
 // `act_max` is the calibration (max |x| per intermediate) from the FP32
 // reference of the same input; it fixes every activation's AF bias / INT8 scale.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.hpp"
@@ -20,7 +21,11 @@ const char* category_name(uint32_t c) {
 
 const char* host_kernel_name(uint32_t k) {
     static const char* n[] = {"?", "embed", "matmul", "add_bias", "add", "layer_norm", "softmax", "gelu", "tanh",
-                              "quantize", "dequantize", "transpose", "copy", "malloc", "i32_accumulate", "entropy"};
+                              "quantize", "dequantize", "transpose", "copy", "malloc", "i32_accumulate", "entropy",
+                              "slice", "i32_matmul", "free", "i32_to_i8"};
+    static const char* staged[] = {"eb.matmul_staged", "eb.softmax_staged", "eb.add_layer_norm_staged",
+                                   "eb.dma_reference"};
+    if (k >= EB_H_EB_MATMUL_STAGED && k <= EB_H_EB_DMA_REFERENCE) return staged[k - EB_H_EB_MATMUL_STAGED];
     return k < sizeof(n) / sizeof(n[0]) ? n[k] : "?";
 }
 
@@ -76,11 +81,19 @@ void ProgramBuilder::host(eb_host_kernel k, std::initializer_list<uint64_t> args
     size_t i = 0;
     for (uint64_t a : args) in.a[i++] = a;
     in.a[6] = category_override >= 0 ? static_cast<uint64_t>(category_override + 1) : 0;
+    // How many leading arguments are tensors (the executor's tensor_args); the rest are numbers.
+    static const uint8_t tensor_args[] = {0, 5, 3, 2, 3, 3, 1, 1, 1, 2, 2, 2, 2, 0, 2, 1, 2, 3, 0, 2};
+    // Thesis mode's EdgeBERT operators (eb_program.h): matmul A, B, C, staging; softmax x, y,
+    // staging; add + layer norm x, y, residual, gamma, beta (then staging | sum bias); the reference.
+    static const uint8_t staged_args[] = {4, 3, 5, 1};
+    const size_t tensors = k >= EB_H_EB_MATMUL_STAGED && k <= EB_H_EB_DMA_REFERENCE
+                               ? staged_args[k - EB_H_EB_MATMUL_STAGED]
+                               : static_cast<size_t>(k) < sizeof(tensor_args) ? tensor_args[k] : 5;
     std::string desc = host_kernel_name(k);
     for (size_t j = 0; j < args.size(); ++j) {
         const uint64_t a = in.a[j];
         desc += j == 0 ? " " : ", ";
-        desc += a < p_.tensors.size() && j < 5 ? p_.tensor_names[a] : std::to_string(a);
+        desc += a < p_.tensors.size() && j < tensors ? p_.tensor_names[a] : std::to_string(a);
     }
     raw(in, note.empty() ? desc : desc + "  ; " + note);
 }
@@ -150,13 +163,14 @@ std::string Program::listing() const {
                                 "exit.if"};
     std::string out = fmt::format("; edgebert-sim program, target {}: {} tensors, {} instructions, {} bytes of DRAM image\n",
                                   targets[target % 3], tensors.size(), instrs.size(), dram_image_bytes());
-    static const char* fmts[] = {"f32", "af", "i8", "i32"};
+    static const char* fmts[] = {"f32", "af", "i8", "i32", "afd", "?"};
     for (size_t i = 0; i < tensors.size(); ++i) {
         const auto& t = tensors[i];
-        out += fmt::format("; tensor {:4} {:28} {:3} {}x{} @0x{:x}", i, tensor_names[i], fmts[t.format % 4], t.rows,
+        out += fmt::format("; tensor {:4} {:28} {:3} {}x{} @0x{:x}", i, tensor_names[i], fmts[std::min<uint32_t>(t.format, 5)], t.rows,
                            t.cols, t.addr);
         if (t.format == EB_FMT_AF_BLOCKS)
             out += fmt::format(" blocks {}x{} stride {} bias {}", t.block_rows, t.ld, t.block_stride, t.exp_bias);
+        if (t.format == EB_FMT_AF_DENSE) out += fmt::format(" ld {} bias {}", t.ld, t.exp_bias);
         if (t.format == EB_FMT_I8 || t.format == EB_FMT_I32) out += fmt::format(" scale {:g}", t.scale);
         out += "\n";
     }

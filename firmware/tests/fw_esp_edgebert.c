@@ -116,8 +116,12 @@ static int tile_dma(struct esp_device *dev, struct esp_device *plic, unsigned co
     const unsigned lsb = dec ? EB_F_BASE_MASK1_LSB : EB_F_BASE_MASK0_LSB;
     iowrite32(dev, EB_F_USE_AXI_REG, 1);
     iowrite32(dev, EB_F_FLIP_MEM_REG, dec);
-    unsigned bases = ioread32(dev, base_reg) & ~(EB_F_BASE_MASK0_MASK << lsb);
-    iowrite32(dev, base_reg, bases | (row << lsb));
+    if (command == EB_CMD_MASK_READ || command == EB_CMD_INPUT_READ) {
+        unsigned bases = ioread32(dev, base_reg) & ~(EB_F_BASE_MASK0_MASK << lsb);
+        iowrite32(dev, base_reg, bases | (row << lsb));
+    } else { /* write-outs read from the output bases */
+        iowrite32(dev, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, row) | EB_FIELD(BASE_OUTPUT_MASK, row));
+    }
     iowrite32(dev, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, vectors - 1));
     return tile_command(dev, plic, command);
 }

@@ -6,8 +6,10 @@ namespace edgebert::hw {
 
 BitmaskDecoder::BitmaskDecoder(sc_core::sc_module_name name, const EdgebertTileConfig& cfg)
     : sc_module(name),
-      input_sram(std::string(this->name()) + ".input_sram", cfg.input_sram_depth, cfg.lanes),
-      mask_sram(std::string(this->name()) + ".mask_sram", cfg.mask_sram_depth, cfg.mask_word_bytes()),
+      input_sram(std::string(this->name()) + ".input_sram", cfg.input_sram_depth, cfg.lanes,
+                 cfg.checks == CheckMode::Silicon),
+      mask_sram(std::string(this->name()) + ".mask_sram", cfg.mask_sram_depth, cfg.mask_word_bytes(),
+                cfg.checks == CheckMode::Silicon),
       vectors_decoded("vectors_decoded", 0),
       input_rows_used("input_rows_used", 0),
       mask_rows_used("mask_rows_used", 0),
@@ -32,9 +34,12 @@ DecodedOperand decode_bitmask(const Sram& input_sram, const Sram& mask_sram, int
         uint8_t* dst = &out.codes[static_cast<size_t>(v) * lanes];
         for (int lane = 0; lane < lanes; ++lane) {
             if (!(mask >> lane & 1u)) continue;
-            if (ptr[lane] >= depth) {
-                out.overrun = true;
-                return out;
+            if (ptr[lane] >= depth && !out.wrapped) {
+                if (!input_sram.wraps()) {
+                    out.overrun = true;
+                    return out;
+                }
+                out.wrapped = true;  // Sram::row() continues at row 0
             }
             dst[lane] = input_sram.row(ptr[lane]++)[lane];
         }
@@ -49,7 +54,7 @@ DecodedOperand decode_bitmask(const Sram& input_sram, const Sram& mask_sram, int
 
 DecodedOperand BitmaskDecoder::decode(int mask_base, int input_base, int num_vectors) {
     DecodedOperand out = decode_bitmask(input_sram, mask_sram, cfg_.lanes, mask_base, input_base, num_vectors);
-    if (out.overrun) return out;
+    if (out.overrun) return out;  // the caller reports it
     uint64_t zero = 0;
     for (uint8_t z : out.zero_vector) zero += z;
     total_vectors_ += static_cast<uint64_t>(num_vectors);

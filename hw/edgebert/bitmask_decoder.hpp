@@ -3,7 +3,8 @@
 //
 // Vector v's mask word sits at mask row (mask_base + v). Lane i's non-zero
 // values are packed in bank i; each bank has its own read pointer that starts
-// at input_base and advances by one for every set bit of lane i. Masked lanes
+// at input_base and advances by one for every set bit of lane i (modulo the
+// depth when the SRAMs wrap, EdgebertTileConfig::checks = silicon). Masked lanes
 // are zero-filled. One vector per cycle; an all-zero vector (mask word 0) is
 // flagged so the VMACs it would feed are gated.
 #pragma once
@@ -23,7 +24,8 @@ struct DecodedOperand {
     std::vector<uint8_t> codes;        // num_vectors * lanes, dense
     std::vector<uint8_t> zero_vector;  // per vector: 1 if the mask word is 0
     int input_rows_used = 0;           // furthest bank pointer advance
-    bool overrun = false;              // a bank pointer ran past the SRAM's last row
+    bool overrun = false;              // a bank pointer ran past the SRAM's last row (checked SRAM: decode stops)
+    bool wrapped = false;              // ... and continued at row 0 (wrapping SRAM, silicon mode)
 };
 
 // The decode itself, on a pair of SRAMs (shared with the functional platform).

@@ -1,5 +1,6 @@
 #include "hw/edgebert/control.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -23,17 +24,6 @@ Control::Control(sc_core::sc_module_name name, const EdgebertTileConfig& cfg, co
 }
 
 // ---------------------------------------------------------------- registers
-
-uint32_t Control::field(const char* name) const {
-    for (int i = 0; i < regs::kNumRegisterFields; ++i) {
-        const auto& f = regs::kRegisterFields[i];
-        if (std::strcmp(f.name, name) == 0)
-            return static_cast<uint32_t>(regs::field_value(regs_[f.offset / 4], f.lsb, f.width, false));
-    }
-    throw std::logic_error(std::string("unknown register field ") + name);
-}
-
-int Control::bias_field(uint32_t v) const { return cfg_.bias_range.min + static_cast<int>(v); }
 
 uint32_t Control::read_register(uint32_t offset) const {
     if (offset == regs::kCtrl) {
@@ -116,6 +106,7 @@ void Control::refuse(uint32_t command, ErrorCause cause) {
         error_cause.write(static_cast<uint32_t>(cause));
     }
     ++stats_.errors;
+    ++stats_.refused;
     CommandRecord r;
     r.command = command;
     r.error = cause;
@@ -125,188 +116,104 @@ void Control::refuse(uint32_t command, ErrorCause cause) {
     request_irq();
 }
 
-bool Control::conflicts(const std::vector<Range>& a, const std::vector<Range>& b) {
-    for (const auto& x : a)
-        for (const auto& y : b)
-            if (x.sram == y.sram && (x.written || y.written) && x.first < y.first + y.count &&
-                y.first < x.first + x.count)
-                return true;
-    return false;
-}
-
-ErrorCause Control::prepare_dma(uint32_t command, PendingCommand& pc) {
-    if (field("use_axi") != 1) return ErrorCause::kBadMode;
-    const int dec = static_cast<int>(field("flip_mem"));
-    DmaJob& j = pc.dma;
-    j.to_sram = command == regs::kCmdMaskRead || command == regs::kCmdInputRead || command == regs::kCmdAuxRead;
-    switch (command) {
-        case regs::kCmdMaskRead:
-        case regs::kCmdMaskWrite:
-            j.sram = &b_.dec[dec]->mask_sram;
-            j.first_row = static_cast<int>(field(dec ? "base_mask1" : "base_mask0"));
-            j.rows = static_cast<int>(field("dma_length")) + 1;
-            j.dram_addr = regs_[(command == regs::kCmdMaskRead ? regs::kMaskRdAddr : regs::kMaskWrAddr) / 4];
-            pc.engine = b_.dma_mask;
-            break;
-        case regs::kCmdInputRead:
-        case regs::kCmdInputWrite:
-            j.sram = &b_.dec[dec]->input_sram;
-            j.first_row = static_cast<int>(field(dec ? "base_input1" : "base_input0"));
-            j.rows = static_cast<int>(field("dma_length")) + 1;
-            j.dram_addr = regs_[(command == regs::kCmdInputRead ? regs::kInputRdAddr : regs::kInputWrAddr) / 4];
-            pc.engine = b_.dma_input;
-            break;
-        default:
-            j.sram = &b_.sfu->aux_sram;
-            j.first_row = static_cast<int>(field("aux_dma_base"));
-            j.rows = static_cast<int>(field("aux_dma_length")) + 1;
-            j.dram_addr = regs_[(command == regs::kCmdAuxRead ? regs::kAuxRdAddr : regs::kAuxWrAddr) / 4];
-            pc.engine = b_.dma_aux;
-    }
-    if (j.first_row + j.rows > j.sram->rows()) return ErrorCause::kSramOverflow;
-    pc.footprint = {{j.sram, j.first_row, j.rows, j.to_sram}};
-    return ErrorCause::kNone;
-}
-
-ErrorCause Control::prepare_compute(uint32_t command, PendingCommand& pc) {
-    if (field("use_axi") != 0) return ErrorCause::kBadMode;
-    const bool sfu = command != regs::kCmdMatmul;
-    if (field("use_gb") != (sfu ? 1u : 0u)) return ErrorCause::kBadMode;
-    const int L = lanes();
-    const int out_dec = static_cast<int>(field("flip_mem"));
-    auto& d0 = *b_.dec[0];
-    auto& d1 = *b_.dec[1];
-    auto& dout = *b_.dec[out_dec];
-    auto fits = [](int first, int count, const Sram& s) { return first + count <= s.rows(); };
-
-    if (!sfu) {
-        MatmulJob& j = pc.matmul;
-        auto& p = j.params;
-        p.n0 = static_cast<int>(field("n0"));
-        p.n1 = static_cast<int>(field("n1"));
-        p.m = static_cast<int>(field("m"));
-        p.a_bias = bias_field(field("bias_act1"));
-        p.b_bias = bias_field(field("bias_act2"));
-        p.out_bias = bias_field(field("accum_bias"));
-        p.relu = field("is_relu");
-        p.add_bias = field("is_bias");
-        p.weight_bias = regs::field_value(regs_[regs::kMatmulConfig / 4], 8, 8, true);
-        p.shift = static_cast<int>(field("accum_shift"));
-        try {
-            fn::validate_matmul(cfg_, p);
-        } catch (const ShapeError&) {
-            return ErrorCause::kBadDims;
+void Control::warn(PendingCommand* pc, uint32_t command, const std::vector<CheckViolation>& warnings) {
+    const auto now = sc_core::sc_time_stamp();
+    const auto cycle = static_cast<uint64_t>(now / b_.adpll->period() + 0.5);
+    for (const auto& v : warnings) {
+        if (pc) {  // one warning per cause and command, wherever it is found
+            if (std::find(pc->warned.begin(), pc->warned.end(), v.cause) != pc->warned.end()) continue;
+            pc->warned.push_back(v.cause);
         }
-        j.a_mask_base = static_cast<int>(field("base_mask0"));
-        j.a_input_base = static_cast<int>(field("base_input0"));
-        j.b_mask_base = static_cast<int>(field("base_mask1"));
-        j.b_input_base = static_cast<int>(field("base_input1"));
-        j.out_decoder = out_dec;
-        j.out_input_base = static_cast<int>(field("base_output"));
-        j.out_mask_base = static_cast<int>(field("base_output_mask"));
-        const int a_vec = p.n0 * p.m / L, b_vec = p.n1 * p.m / L, c_vec = p.n0 * p.n1 / L;
-        if (!fits(j.a_mask_base, a_vec, d0.mask_sram) || !fits(j.b_mask_base, b_vec, d1.mask_sram) ||
-            !fits(j.a_input_base, 1, d0.input_sram) || !fits(j.b_input_base, 1, d1.input_sram) ||
-            !fits(j.out_input_base, c_vec, dout.input_sram) || !fits(j.out_mask_base, c_vec, dout.mask_sram))
-            return ErrorCause::kSramOverflow;
-        pc.footprint = {{&d0.mask_sram, j.a_mask_base, a_vec, false},
-                        {&d0.input_sram, j.a_input_base, std::min(a_vec, d0.input_sram.rows() - j.a_input_base), false},
-                        {&d1.mask_sram, j.b_mask_base, b_vec, false},
-                        {&d1.input_sram, j.b_input_base, std::min(b_vec, d1.input_sram.rows() - j.b_input_base), false},
-                        {&dout.mask_sram, j.out_mask_base, c_vec, true},
-                        {&dout.input_sram, j.out_input_base, c_vec, true}};
-        return ErrorCause::kNone;
+        ++stats_.warnings;
+        ++stats_.warnings_by_cause[static_cast<size_t>(v.cause)];
+        if (warnings_.size() < kMaxWarningRecords)
+            warnings_.push_back(make_warning(v, command, cycle, now.value()));
     }
+}
 
-    SfuJob& j = pc.sfu;
-    uint32_t want_mode = regs::kGbEntropy;
-    switch (command) {
-        case regs::kCmdLayerNorm: j.op = SfuOp::LayerNorm; want_mode = regs::kGbLayerNorm; break;
-        case regs::kCmdSoftmax: j.op = SfuOp::Softmax; want_mode = regs::kGbSoftmax; break;
-        case regs::kCmdElementAdd: j.op = SfuOp::ElementAdd; want_mode = regs::kGbElementAdd; break;
-        case regs::kCmdEntropy: j.op = SfuOp::Entropy; break;
-        default: j.op = SfuOp::Dvfs;
+Control::PendingCommand Control::pending(const CommandPlan& plan) {
+    PendingCommand pc;
+    pc.command = plan.command;
+    pc.issued = sc_core::sc_time_stamp();
+    pc.footprint = plan.footprint;
+    pc.matmul = plan.matmul;
+    pc.sfu = plan.sfu;
+    if (plan.dma) {
+        const DmaPlan& d = plan.dma_job;
+        pc.dma.to_sram = d.to_sram;
+        pc.dma.dram_addr = d.dram_addr;
+        pc.dma.first_row = d.first_row;
+        pc.dma.rows = d.rows;
+        switch (d.sram) {
+            case SramId::Mask0:
+            case SramId::Mask1:
+                pc.dma.sram = &b_.dec[d.sram == SramId::Mask1]->mask_sram;
+                pc.engine = b_.dma_mask;
+                break;
+            case SramId::Input0:
+            case SramId::Input1:
+                pc.dma.sram = &b_.dec[d.sram == SramId::Input1]->input_sram;
+                pc.engine = b_.dma_input;
+                break;
+            case SramId::Aux:
+                pc.dma.sram = &b_.sfu->aux_sram;
+                pc.engine = b_.dma_aux;
+        }
     }
-    if (field("gb_mode") != want_mode) return ErrorCause::kBadMode;
-    j.num_vector = static_cast<int>(field("num_vector"));
-    j.num_timestep = static_cast<int>(field("num_timestep"));
-    if (j.num_vector < 1 || j.num_timestep < 1 || j.num_vector > cfg_.max_num_vector ||
-        j.num_timestep > cfg_.max_num_timestep)
-        return ErrorCause::kBadDims;
-    j.x_bias = bias_field(field("bias_act1"));
-    j.y_bias = bias_field(field("bias_act2"));
-    j.out_bias = bias_field(field("bias_act3"));
-    j.x_mask_base = static_cast<int>(field("base_mask0"));
-    j.x_input_base = static_cast<int>(field("base_input0"));
-    j.y_mask_base = static_cast<int>(field("base_mask1"));
-    j.y_input_base = static_cast<int>(field("base_input1"));
-    j.out_decoder = out_dec;
-    j.out_input_base = static_cast<int>(field("base_output"));
-    j.out_mask_base = static_cast<int>(field("base_output_mask"));
-    j.gamma_row = static_cast<int>(field("base_gamma"));
-    j.beta_row = static_cast<int>(field("base_beta"));
-    j.span_row = static_cast<int>(field("base_attn_span"));
-    j.gamma_bias = bias_field(field("bias_gamma"));
-    j.beta_bias = bias_field(field("bias_beta"));
-    j.span_bias = bias_field(field("bias_attn_span"));
-    j.threshold_q10 = static_cast<uint16_t>(field("entropy_threshold"));
-    j.entropy_scale = static_cast<int>(field("entropy_scale"));
-    const int vec = j.num_vector * j.num_timestep;
-    const auto& aux = b_.sfu->aux_sram;
-    if (!fits(j.x_mask_base, vec, d0.mask_sram) || !fits(j.x_input_base, 1, d0.input_sram))
-        return ErrorCause::kSramOverflow;
-    pc.footprint = {{&d0.mask_sram, j.x_mask_base, vec, false},
-                    {&d0.input_sram, j.x_input_base, std::min(vec, d0.input_sram.rows() - j.x_input_base), false}};
-    if (j.op == SfuOp::ElementAdd) {
-        if (!fits(j.y_mask_base, vec, d1.mask_sram) || !fits(j.y_input_base, 1, d1.input_sram))
-            return ErrorCause::kSramOverflow;
-        pc.footprint.push_back({&d1.mask_sram, j.y_mask_base, vec, false});
-        pc.footprint.push_back({&d1.input_sram, j.y_input_base, std::min(vec, d1.input_sram.rows() - j.y_input_base), false});
-    }
-    if (j.op == SfuOp::LayerNorm) {
-        if (!fits(j.gamma_row, j.num_vector, aux) || !fits(j.beta_row, j.num_vector, aux))
-            return ErrorCause::kSramOverflow;
-        pc.footprint.push_back({&aux, j.gamma_row, j.num_vector, false});
-        pc.footprint.push_back({&aux, j.beta_row, j.num_vector, false});
-    }
-    if (j.op == SfuOp::Softmax) {
-        if (!fits(j.span_row, j.num_vector, aux)) return ErrorCause::kSramOverflow;
-        pc.footprint.push_back({&aux, j.span_row, j.num_vector, false});
-    }
-    if (j.op == SfuOp::LayerNorm || j.op == SfuOp::Softmax || j.op == SfuOp::ElementAdd) {
-        if (!fits(j.out_input_base, vec, dout.input_sram) || !fits(j.out_mask_base, vec, dout.mask_sram))
-            return ErrorCause::kSramOverflow;
-        pc.footprint.push_back({&dout.mask_sram, j.out_mask_base, vec, true});
-        pc.footprint.push_back({&dout.input_sram, j.out_input_base, vec, true});
-    }
-    return ErrorCause::kNone;
+    return pc;
 }
 
 void Control::issue(uint32_t command) {
-    if (error_) return refuse(command, ErrorCause::kErrorPending);
-    if (command == regs::kCmdNone || command > regs::kMaxCommand) return refuse(command, ErrorCause::kUnknownCommand);
-    const bool dma = regs::is_dma_command(command);
-    if ((dma && dma_job_) || (!dma && compute_job_)) return refuse(command, ErrorCause::kBusy);
+    // Checks in strict mode's order: latched error, command code, busy unit, registers.
+    const CommandPlan plan = plan_command(cfg_, regs_, command);
+    const bool dma = plan.dma;
+    const auto& running = dma ? dma_job_ : compute_job_;
+    std::vector<CheckViolation> v;
+    if (error_) v.push_back(error_pending_violation(read_register(regs::kCtrl), cause_));
+    if (plan.known && running) v.push_back(busy_violation(command, running->command, dma));
+    v.insert(v.end(), plan.violations.begin(), plan.violations.end());
+    const CheckDecision d = decide(cfg_.checks, v);
     PendingCommand pc;
-    pc.command = command;
-    pc.issued = sc_core::sc_time_stamp();
-    const ErrorCause e = dma ? prepare_dma(command, pc) : prepare_compute(command, pc);
-    if (e != ErrorCause::kNone) return refuse(command, e);
+    if (d.run) pc = pending(plan);
+    warn(d.run ? &pc : nullptr, command, d.warnings);
+    if (d.refuse != ErrorCause::kNone) return refuse(command, d.refuse);
+    if (!d.run) return;  // silicon mode: an unknown command is ignored, as the original does
+    if (running) {       // silicon mode: back-pressure, the command runs when the unit is free
+        (dma ? dma_queue_ : compute_queue_).push_back(std::move(pc));
+        return;
+    }
+    dispatch(std::move(pc));
+}
+
+void Control::dispatch(PendingCommand pc) {
+    const bool dma = regs::is_dma_command(pc.command);
     const auto& other = dma ? compute_job_ : dma_job_;
-    if (other && conflicts(pc.footprint, other->footprint)) return refuse(command, ErrorCause::kOverlap);
+    if (other && ranges_conflict(cfg_, pc.footprint, other->footprint)) {
+        const CheckDecision d = decide(cfg_.checks, {overlap_violation(pc.command, other->command)});
+        warn(&pc, pc.command, d.warnings);
+        if (!d.run) return refuse(pc.command, d.refuse);
+    }
     const auto decode = b_.adpll->period() * static_cast<double>(cfg_.timing.command_decode_cycles);
     if (dma) {
         dma_job_ = std::move(pc);
-        dma_command.write(command);
+        dma_command.write(dma_job_->command);
         dma_start_.notify(decode);
     } else {
         compute_job_ = std::move(pc);
-        compute_command.write(command);
+        compute_command.write(compute_job_->command);
         compute_start_.notify(decode);
     }
 }
 
-void Control::finish(const PendingCommand& pc, const UnitOutcome& outcome, sc_core::sc_time started,
+void Control::start_next(bool dma) {
+    auto& q = dma ? dma_queue_ : compute_queue_;
+    if (q.empty()) return;
+    PendingCommand pc = std::move(q.front());
+    q.pop_front();
+    dispatch(std::move(pc));
+}
+
+void Control::finish(PendingCommand& pc, const UnitOutcome& outcome, sc_core::sc_time started,
                      uint64_t dma_bytes) {
     CommandRecord r;
     r.command = pc.command;
@@ -316,7 +223,9 @@ void Control::finish(const PendingCommand& pc, const UnitOutcome& outcome, sc_co
     r.finished = sc_core::sc_time_stamp();
     r.cycles = outcome.cycles;
     r.dma_bytes = dma_bytes;
+    warn(&pc, pc.command, outcome.warnings);
     if (outcome.error != ErrorCause::kNone) {
+        if (outcome.error != ErrorCause::kDmaError) ++stats_.refused;
         if (!error_) {
             error_ = true;
             cause_ = outcome.error;
@@ -344,10 +253,11 @@ void Control::dma_thread() {
         UnitOutcome o;
         o.error = res.error ? ErrorCause::kDmaError : ErrorCause::kNone;
         o.cycles = static_cast<uint64_t>(res.duration / b_.adpll->period() + 0.5);
-        const PendingCommand pc = std::move(*dma_job_);
+        PendingCommand pc = std::move(*dma_job_);
         dma_job_.reset();
         dma_command.write(0);
         finish(pc, o, started, res.bytes);
+        start_next(true);
     }
 }
 
@@ -387,17 +297,18 @@ void Control::compute_thread() {
                 status_ = (status_ & ~0x3u & ~(0x3FFFu << 18)) | (s.exit ? 3u : 2u) | (h14 << 18);
             }
             if (s.error == ErrorCause::kNone && pc.command == regs::kCmdDvfs) {
-                const int level = pc.sfu.entropy_scale > 0 ? s.dvfs_level : static_cast<int>(field("direct_level"));
+                const int level = pc.sfu.entropy_scale > 0 ? s.dvfs_level : pc.sfu.direct_level;
                 const auto t0 = sc_core::sc_time_stamp();
                 apply_dvfs_level(level);
                 // Switching time is part of the command (in cycles of the new clock).
                 o.cycles += static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / b_.adpll->period() + 0.5);
             }
         }
-        const PendingCommand done = std::move(pc);
+        PendingCommand done = std::move(pc);
         compute_job_.reset();
         compute_command.write(0);
         finish(done, o, started, 0);
+        start_next(false);
     }
 }
 

@@ -3,10 +3,17 @@
 //
 // Commands run on two engines: DMA commands (1-6) on the DMA engines, compute
 // commands (7-12) on the PU or SFU. One of each may run at once, which is how
-// the HLS design overlaps loading the next operand with computing; a second
-// command for a busy engine is an error (kBusy), as is a DMA that touches SRAM
-// rows the running computation uses (kOverlap). Every completed command and
-// every error pulses the interrupt for irq_pulse_cycles; kCtrl tells which.
+// the HLS design overlaps loading the next operand with computing. The
+// registers are decoded when the command register is written
+// (plan_command, command_check.hpp). In strict mode (EdgebertTileConfig::checks)
+// illegal programming is refused with a cause: a second command for a busy
+// engine (kBusy), a DMA that touches SRAM rows the running computation uses
+// (kOverlap), and everything plan_command finds. In silicon mode the tile does
+// what the original does instead (a command for a busy engine waits in a queue
+// and runs when the engine is free; wrap; no overlap check; ...) and records a
+// CheckWarning; only the cases where the original hangs are refused. Every
+// completed command and every error pulses the interrupt for irq_pulse_cycles;
+// kCtrl tells which.
 #pragma once
 
 #include <systemc>
@@ -15,12 +22,14 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "hw/edgebert/trace_signal.hpp"
+#include "hw/edgebert/command_check.hpp"
 #include "hw/edgebert/dma_engine.hpp"
 #include "hw/edgebert/processing_unit.hpp"
 #include "hw/edgebert/register_map.hpp"
@@ -57,8 +66,11 @@ struct CommandRecord {
 struct TileStats {
     std::array<uint64_t, regs::kMaxCommand + 1> count{};
     std::array<uint64_t, regs::kMaxCommand + 1> cycles{};
-    uint64_t errors = 0;
+    uint64_t errors = 0;       // refused commands and unit errors (DMA error responses)
+    uint64_t refused = 0;      // commands refused at issue or by their unit's checks
     uint64_t irq_pulses = 0;
+    uint64_t warnings = 0;     // silicon mode: programming the original runs differently
+    std::array<uint64_t, regs::kNumErrorCauses> warnings_by_cause{};
 };
 
 class Control : public sc_core::sc_module {
@@ -78,23 +90,23 @@ public:
 
     const TileStats& stats() const { return stats_; }
     const std::vector<CommandRecord>& log() const { return log_; }
+    // Silicon mode's warnings, the first kMaxWarningRecords of them (stats() counts all).
+    const std::vector<CheckWarning>& warnings() const { return warnings_; }
+    static constexpr size_t kMaxWarningRecords = 10000;
+    CheckMode checks() const { return cfg_.checks; }
     void set_command_observer(std::function<void(const CommandRecord&)> fn) { observer_ = std::move(fn); }
-    bool idle() const { return !dma_job_ && !compute_job_; }
+    bool idle() const { return !dma_job_ && !compute_job_ && dma_queue_.empty() && compute_queue_.empty(); }
 
 private:
-    struct Range {
-        const Sram* sram;
-        int first, count;
-        bool written;
-    };
     struct PendingCommand {
         uint32_t command = 0;
         sc_core::sc_time issued;
-        std::vector<Range> footprint;
+        std::vector<SramRange> footprint;
         DmaJob dma;
         DmaEngine* engine = nullptr;
         MatmulJob matmul;
         SfuJob sfu;
+        std::vector<regs::ErrorCause> warned;  // causes already warned for this command
     };
 
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -102,10 +114,11 @@ private:
     uint32_t read_register(uint32_t offset) const;
     void issue(uint32_t command);
     void refuse(uint32_t command, regs::ErrorCause cause);
-    regs::ErrorCause prepare_dma(uint32_t command, PendingCommand& pc);
-    regs::ErrorCause prepare_compute(uint32_t command, PendingCommand& pc);
-    static bool conflicts(const std::vector<Range>& a, const std::vector<Range>& b);
-    void finish(const PendingCommand& pc, const UnitOutcome& outcome, sc_core::sc_time started,
+    PendingCommand pending(const CommandPlan& plan);
+    void dispatch(PendingCommand pc);
+    void start_next(bool dma);
+    void warn(PendingCommand* pc, uint32_t command, const std::vector<CheckViolation>& warnings);
+    void finish(PendingCommand& pc, const UnitOutcome& outcome, sc_core::sc_time started,
                 uint64_t dma_bytes);
     void apply_dvfs_level(int level);
 
@@ -114,9 +127,6 @@ private:
     void irq_thread();
     void request_irq();
 
-    uint32_t field(const char* name) const;
-    int bias_field(uint32_t field_value) const;
-    int lanes() const { return cfg_.lanes; }
 
     const EdgebertTileConfig& cfg_;
     TileBlocks b_;
@@ -127,10 +137,12 @@ private:
     bool dma_done_ = false, compute_done_ = false;
     uint32_t last_command_ = 0;
     std::optional<PendingCommand> dma_job_, compute_job_;
+    std::deque<PendingCommand> dma_queue_, compute_queue_;  // silicon mode: back-pressured commands
     sc_core::sc_event dma_start_, compute_start_, irq_request_;
     int irq_pending_ = 0;
     TileStats stats_;
     std::vector<CommandRecord> log_;
+    std::vector<CheckWarning> warnings_;
     std::function<void(const CommandRecord&)> observer_;
 };
 

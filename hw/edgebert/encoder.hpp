@@ -17,7 +17,8 @@ struct EncodeResult {
 };
 
 // The caller has checked that num_vectors rows fit from both bases (the
-// worst case: a dense result uses num_vectors input rows).
+// worst case: a dense result uses num_vectors input rows), or the SRAMs wrap
+// (silicon mode: rows past the last one continue at row 0).
 EncodeResult encode_vectors(const EdgebertTileConfig& cfg, Sram& input_sram, Sram& mask_sram,
                             int mask_base, int input_base, const uint8_t* codes, int num_vectors);
 

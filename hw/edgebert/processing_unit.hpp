@@ -23,6 +23,7 @@
 
 #include "hw/edgebert/trace_signal.hpp"
 #include "hw/edgebert/bitmask_decoder.hpp"
+#include "hw/edgebert/command_check.hpp"
 #include "hw/edgebert/functional/matmul.hpp"
 #include "hw/edgebert/register_map.hpp"
 #include "hw/edgebert/tile_config.hpp"
@@ -30,14 +31,6 @@
 namespace edgebert::hw {
 
 class Adpll;
-
-struct MatmulJob {
-    fn::MatmulParams params;
-    int a_mask_base = 0, a_input_base = 0;   // decoder 0
-    int b_mask_base = 0, b_input_base = 0;   // decoder 1
-    int out_decoder = 0;
-    int out_mask_base = 0, out_input_base = 0;
-};
 
 struct MatmulTiming {
     uint64_t cycles = 0;
@@ -49,6 +42,7 @@ struct MatmulTiming {
 struct UnitOutcome {
     regs::ErrorCause error = regs::ErrorCause::kNone;
     uint64_t cycles = 0;
+    std::vector<CheckViolation> warnings;  // silicon mode: data-dependent checks the run passed over
 };
 
 class ProcessingUnit : public sc_core::sc_module {
@@ -56,7 +50,9 @@ public:
     ProcessingUnit(sc_core::sc_module_name name, const EdgebertTileConfig& cfg, BitmaskDecoder& dec0,
                    BitmaskDecoder& dec1, const Adpll& clock);
 
-    // Runs a validated matmul from the calling thread; returns after its cycles.
+    // Runs a planned matmul (command_check.hpp) from the calling thread; returns
+    // after its cycles. The data-dependent checks (operand_checks) refuse it in
+    // strict mode and come back as warnings in silicon mode.
     UnitOutcome run(const MatmulJob& job);
 
     // The cycle formula above, from the per-vector zero flags of A and B.

@@ -8,69 +8,132 @@ namespace edgebert::hw::regs {
 
 // clang-format off
 const Field kRegisterFields[] = {
-    {"soft_reset",      kCtrl,  0,  1, false, false, "write 1: soft reset (clears error, cause and done bits; registers keep their values)"},
-    {"cause",           kCtrl,  0,  4, false, true,  "read: error cause (0 none, 1 unknown command, 2 busy, 3 bad dims, 4 SRAM overflow, 5 DMA error, 6 bad mode, 7 overlap, 8 error pending)"},
-    {"error",           kCtrl,  4,  1, false, true,  "read: an error is latched; commands are refused until a soft reset"},
-    {"dma_busy",        kCtrl,  5,  1, false, true,  "read: a DMA command (1-6) is running"},
-    {"compute_busy",    kCtrl,  6,  1, false, true,  "read: a compute command (7-12) is running"},
-    {"last_command",    kCtrl,  8,  8, false, true,  "read: code of the last completed command"},
-    {"dma_done",        kCtrl, 16,  1, false, true,  "a DMA command completed; write 1 to clear"},
-    {"compute_done",    kCtrl, 17,  1, false, true,  "a compute command completed; write 1 to clear"},
-    {"command",         kCommand, 0, 4, false, false, "1 mask rd, 2 mask wr, 3 input rd, 4 input wr, 5 aux rd, 6 aux wr, 7 matmul, 8 layer norm, 9 softmax, 10 element add, 11 entropy, 12 DVFS"},
-    {"flip_mem",        kFlipMem, 0, 1, false, false, "decoder (0/1) whose SRAMs DMA commands and results use"},
-    {"is_relu",         kMatmulConfig, 0, 1, false, false, "matmul: clamp negative outputs to 0"},
-    {"is_bias",         kMatmulConfig, 4, 1, false, false, "matmul: add weight_bias to every output"},
-    {"weight_bias",     kMatmulConfig, 8, 8, true,  false, "matmul: signed bias, in units of the output format's smallest step (2^(out_exp_bias - mant_bits))"},
-    {"accum_bias",      kMatmulConfig, 16, 3, false, false, "matmul: output AdaptivFloat bias field (exp_bias = field - 10)"},
-    {"accum_shift",     kMatmulConfig, 20, 5, false, false, "matmul: output scaled by 2^-shift before conversion (no intermediate rounding)"},
-    {"n0",              kMatmulDims, 0, 10, false, false, "matmul: rows of A (decoder 0), multiple of lanes"},
-    {"n1",              kMatmulDims, 10, 10, false, false, "matmul: rows of B^T (decoder 1), multiple of lanes"},
-    {"m",               kMatmulDims, 20, 12, false, false, "matmul: inner dimension, multiple of lanes"},
-    {"base_input0",     kBaseInput, 0, 12, false, false, "input-SRAM row where decoder 0's operand starts"},
-    {"base_input1",     kBaseInput, 16, 12, false, false, "input-SRAM row where decoder 1's operand starts"},
-    {"base_mask0",      kBaseMask, 0, 12, false, false, "mask-SRAM row where decoder 0's operand starts"},
-    {"base_mask1",      kBaseMask, 16, 12, false, false, "mask-SRAM row where decoder 1's operand starts"},
-    {"base_attn_span",  kAuxBases, 0, 7, false, false, "aux row of the attention-span mask (one entry per distance |i-j|)"},
-    {"base_gamma",      kAuxBases, 7, 8, false, false, "aux row of layer-norm gamma"},
-    {"base_beta",       kAuxBases, 15, 8, false, false, "aux row of layer-norm beta"},
-    {"bias_attn_span",  kAuxBases, 23, 3, false, false, "bias field of the span mask"},
-    {"bias_gamma",      kAuxBases, 26, 3, false, false, "bias field of gamma"},
-    {"bias_beta",       kAuxBases, 29, 3, false, false, "bias field of beta"},
-    {"num_vector",      kSfuShape, 0, 8, false, false, "special functions: vectors per row (row length / lanes)"},
-    {"num_timestep",    kSfuShape, 8, 8, false, false, "special functions: rows"},
-    {"bias_act1",       kSfuShape, 16, 3, false, false, "bias field of operand 0 (decoder 0: matmul A, SFU input)"},
-    {"bias_act2",       kSfuShape, 20, 3, false, false, "bias field of operand 1 (decoder 1: matmul B, element-add second input)"},
-    {"bias_act3",       kSfuShape, 24, 3, false, false, "bias field of the special-function output"},
-    {"entropy_threshold", kEntropy, 0, 16, false, false, "early-exit threshold E_T, unsigned Q6.10"},
-    {"entropy_scale",   kEntropy, 16, 8, false, false, "DVFS: key = (H << 8) / scale; 0 selects level direct_level (ext)"},
-    {"direct_level",    kEntropy, 24, 4, false, true,  "DVFS with scale 0: the level to apply (software-chosen V/f)"},
-    {"mask_rd_addr",    kMaskRdAddr, 0, 32, false, false, "DRAM address of the mask words to read"},
-    {"mask_wr_addr",    kMaskWrAddr, 0, 32, false, false, "DRAM address to write mask words to"},
-    {"input_rd_addr",   kInputRdAddr, 0, 32, false, false, "DRAM address of the input rows to read"},
-    {"input_wr_addr",   kInputWrAddr, 0, 32, false, false, "DRAM address to write input rows to"},
-    {"aux_rd_addr",     kAuxRdAddr, 0, 32, false, false, "DRAM address of the aux rows to read"},
-    {"aux_wr_addr",     kAuxWrAddr, 0, 32, false, false, "DRAM address to write aux rows to"},
-    {"dma_length",      kDmaLength, 0, 12, false, false, "mask / input DMA: vectors (mask words or input rows) - 1"},
-    {"aux_dma_length",  kAuxDmaLength, 0, 8, false, false, "aux DMA: rows - 1"},
-    {"aux_dma_base",    kAuxDmaLength, 16, 8, false, true, "aux DMA: first aux-SRAM row"},
-    {"base_output",     kBaseOutput, 0, 12, false, false, "input-SRAM row where results are encoded (decoder flip_mem)"},
-    {"base_output_mask",kBaseOutput, 16, 12, false, true, "mask-SRAM row where result masks are encoded"},
-    {"use_axi",         kUseAxi, 0, 1, false, false, "1: SRAM ports to the DMA (commands 1-6); 0: to compute (7-12)"},
-    {"use_gb",          kUseGb, 0, 1, false, false, "1: decoded vectors to the special-function unit (8-12); 0: to the PU (7)"},
-    {"gb_mode",         kGbMode, 0, 4, false, false, "1 layer norm, 2 softmax, 4 element add, 8 entropy / DVFS"},
-    {"reset_mode",      kResetMode, 0, 12, false, false, "decoder read patterns of the original; accepted and ignored (the command implies them)"},
-    {"entropy_status",  kStatus, 0, 2, false, false, "read: 3 exit (H <= threshold), 2 continue, 0 none yet"},
-    {"dco_code",        kStatus, 2, 6, false, false, "read: DCO code applied by the last DVFS command"},
-    {"ldo_code",        kStatus, 10, 8, false, false, "read: LDO code applied by the last DVFS command"},
-    {"entropy_value",   kStatus, 18, 14, false, true, "read: last entropy H, unsigned Q4.10 (saturated)"},
-    {"mac_mode",        kMacMode, 0, 32, false, false, "reserved for a low-precision MAC mode; stored, no effect"},
-    {"dco_codes_0_4",   kDcoCodes0, 0, 30, false, false, "DCO codes of levels 0-4, 6 bits each from bit 0"},
-    {"dco_codes_5_9",   kDcoCodes1, 0, 30, false, false, "DCO codes of levels 5-9"},
-    {"dco_codes_10_14", kDcoCodes2, 0, 30, false, false, "DCO codes of levels 10-14 (level 15 uses the top code)"},
-    {"ldo_codes_0_3",   kLdoCodes0, 0, 32, false, false, "LDO codes of levels 0-3, 8 bits each from bit 0"},
-    {"ldo_codes_4_7",   kLdoCodes1, 0, 32, false, false, "LDO codes of levels 4-7"},
-    {"ldo_codes_8_11",  kLdoCodes2, 0, 32, false, false, "LDO codes of levels 8-11"},
-    {"ldo_codes_12_15", kLdoCodes3, 0, 32, false, false, "LDO codes of levels 12-15"},
+    {"soft_reset",      kCtrl,  0,  1, false, false, "write 1: soft reset (clears error, cause and done bits; registers keep their values)",
+     "- (the original's 0x00 is a scratch register)"},
+    {"cause",           kCtrl,  0,  4, false, true,  "read: error cause (0 none, 1 unknown command, 2 busy, 3 bad dims, 4 SRAM overflow, 5 DMA error, 6 bad mode, 7 overlap, 8 error pending)",
+     "- (ext)"},
+    {"error",           kCtrl,  4,  1, false, true,  "read: an error is latched (strict mode refuses commands until a soft reset; silicon mode runs them)",
+     "- (ext)"},
+    {"dma_busy",        kCtrl,  5,  1, false, true,  "read: a DMA command (1-6) is running",
+     "- (ext)"},
+    {"compute_busy",    kCtrl,  6,  1, false, true,  "read: a compute command (7-12) is running",
+     "- (ext)"},
+    {"last_command",    kCtrl,  8,  8, false, true,  "read: code of the last completed command",
+     "- (ext)"},
+    {"dma_done",        kCtrl, 16,  1, false, true,  "a DMA command completed; write 1 to clear",
+     "- (ext)"},
+    {"compute_done",    kCtrl, 17,  1, false, true,  "a compute command completed; write 1 to clear",
+     "- (ext)"},
+    {"command",         kCommand, 0, 4, false, false, "1 mask rd, 2 mask wr, 3 input rd, 4 input wr, 5 aux rd, 6 aux wr, 7 matmul, 8 layer norm, 9 softmax, 10 element add, 11 entropy, 12 DVFS",
+     "immediate: starts the command"},
+    {"flip_mem",        kFlipMem, 0, 1, false, false, "decoder (0/1) whose SRAMs DMA commands and results use",
+     "on write, polled (applies mid-command)"},
+    {"is_relu",         kMatmulConfig, 0, 1, false, false, "matmul: clamp negative outputs to 0",
+     "on write, polled by the accumulator (applies mid-matmul)"},
+    {"is_bias",         kMatmulConfig, 4, 1, false, false, "matmul: add weight_bias to every output",
+     "on write, polled by the accumulator"},
+    {"weight_bias",     kMatmulConfig, 8, 8, true,  false, "matmul: signed bias, in units of the output format's smallest step (2^(out_exp_bias - mant_bits))",
+     "on write, polled by the accumulator"},
+    {"accum_bias",      kMatmulConfig, 16, 3, false, false, "matmul: output AdaptivFloat bias field (exp_bias = field - 10)",
+     "on write, polled by the accumulator"},
+    {"accum_shift",     kMatmulConfig, 20, 5, false, false, "matmul: output scaled by 2^-shift before conversion (no intermediate rounding)",
+     "on write, polled by the accumulator"},
+    {"n0",              kMatmulDims, 0, 10, false, false, "matmul: rows of A (decoder 0), multiple of lanes",
+     "read at command 7"},
+    {"n1",              kMatmulDims, 10, 10, false, false, "matmul: rows of B^T (decoder 1), multiple of lanes",
+     "read at command 7"},
+    {"m",               kMatmulDims, 20, 12, false, false, "matmul: inner dimension, multiple of lanes",
+     "read at command 7"},
+    {"base_input0",     kBaseInput, 0, 12, false, false, "input-SRAM row where decoder 0's operand starts; input DMA reads into decoder 0 land here (ext: the original starts at row 0)",
+     "on write: one token per matmul (write it before each); SFU: polled"},
+    {"base_input1",     kBaseInput, 16, 12, false, false, "input-SRAM row where decoder 1's operand starts; input DMA reads into decoder 1 land here (ext)",
+     "on write: one token per matmul (write it before each); SFU: polled"},
+    {"base_mask0",      kBaseMask, 0, 12, false, false, "mask-SRAM row where decoder 0's operand starts; mask DMA reads into decoder 0 land here (ext: the original starts at row 0)",
+     "on write: one token per operation (write it before each)"},
+    {"base_mask1",      kBaseMask, 16, 12, false, false, "mask-SRAM row where decoder 1's operand starts; mask DMA reads into decoder 1 land here (ext)",
+     "on write: one token per operation (write it before each)"},
+    {"base_attn_span",  kAuxBases, 0, 7, false, false, "aux row of the attention-span mask (one entry per distance |i-j|)",
+     "on write, polled by softmax"},
+    {"base_gamma",      kAuxBases, 7, 8, false, false, "aux row of layer-norm gamma",
+     "on write, polled by layer norm"},
+    {"base_beta",       kAuxBases, 15, 8, false, false, "aux row of layer-norm beta",
+     "on write; the original's layer norm reads beta at base_gamma"},
+    {"bias_attn_span",  kAuxBases, 23, 3, false, false, "bias field of the span mask",
+     "on write, polled"},
+    {"bias_gamma",      kAuxBases, 26, 3, false, false, "bias field of gamma",
+     "on write, polled"},
+    {"bias_beta",       kAuxBases, 29, 3, false, false, "bias field of beta",
+     "on write, polled"},
+    {"num_vector",      kSfuShape, 0, 8, false, false, "special functions: vectors per row (row length / lanes)",
+     "on write: one decoder token per operation; SFU: polled"},
+    {"num_timestep",    kSfuShape, 8, 8, false, false, "special functions: rows",
+     "on write: one decoder token per operation; SFU: polled"},
+    {"bias_act1",       kSfuShape, 16, 3, false, false, "bias field of operand 0 (decoder 0: matmul A, SFU input)",
+     "on write: one decoder token per operation; SFU: polled"},
+    {"bias_act2",       kSfuShape, 20, 3, false, false, "bias field of operand 1 (decoder 1: matmul B, element-add second input)",
+     "on write: one decoder token per operation; SFU: polled"},
+    {"bias_act3",       kSfuShape, 24, 3, false, false, "bias field of the special-function output",
+     "on write: one decoder token per operation; SFU: polled"},
+    {"entropy_threshold", kEntropy, 0, 16, false, false, "early-exit threshold E_T, unsigned Q6.10",
+     "on write, latched"},
+    {"entropy_scale",   kEntropy, 16, 8, false, false, "DVFS: key = (H << 8) / scale; 0 selects level direct_level (ext)",
+     "on write, latched"},
+    {"direct_level",    kEntropy, 24, 4, false, true,  "DVFS with scale 0: the level to apply (software-chosen V/f)",
+     "- (ext)"},
+    {"mask_rd_addr",    kMaskRdAddr, 0, 32, false, false, "DRAM address of the mask words to read",
+     "read at command 1"},
+    {"mask_wr_addr",    kMaskWrAddr, 0, 32, false, false, "DRAM address to write mask words to",
+     "read at command 2"},
+    {"input_rd_addr",   kInputRdAddr, 0, 32, false, false, "DRAM address of the input rows to read",
+     "read at command 3"},
+    {"input_wr_addr",   kInputWrAddr, 0, 32, false, false, "DRAM address to write input rows to",
+     "read at command 4"},
+    {"aux_rd_addr",     kAuxRdAddr, 0, 32, false, false, "DRAM address of the aux rows to read",
+     "read at command 5"},
+    {"aux_wr_addr",     kAuxWrAddr, 0, 32, false, false, "DRAM address to write aux rows to",
+     "read at command 6"},
+    {"dma_length",      kDmaLength, 0, 12, false, false, "mask / input DMA: vectors (mask words or input rows) - 1",
+     "read at commands 1-4"},
+    {"aux_dma_length",  kAuxDmaLength, 0, 8, false, false, "aux DMA: rows - 1",
+     "read at commands 5-6"},
+    {"aux_dma_base",    kAuxDmaLength, 16, 8, false, true, "aux DMA: first aux-SRAM row",
+     "- (ext)"},
+    {"base_output",     kBaseOutput, 0, 12, false, false, "input-SRAM row where results are encoded and where input write-outs (command 4) read (decoder flip_mem)",
+     "on write, token-like: the encoder takes a new value after the next operation's first vector; a write-out takes the one written before the previous write-out ended"},
+    {"base_output_mask",kBaseOutput, 16, 12, false, true, "mask-SRAM row where result masks are encoded and where mask write-outs (command 2) read (decoder flip_mem)",
+     "- (ext)"},
+    {"use_axi",         kUseAxi, 0, 1, false, false, "1: SRAM read responses to the DMA (write-outs 2, 4, 6 need it); 0: to compute (7-12 need it). DMA reads (1, 3, 5) work with either",
+     "on write, polled (applies mid-command)"},
+    {"use_gb",          kUseGb, 0, 1, false, false, "1: decoded vectors to the special-function unit (8-12); 0: to the PU (7)",
+     "on write, polled (applies mid-command)"},
+    {"gb_mode",         kGbMode, 0, 4, false, false, "1 layer norm, 2 softmax, 4 element add, 8 entropy / DVFS",
+     "on write, polled; a config write reaches only the units selected at that time"},
+    {"reset_mode",      kResetMode, 0, 12, false, false, "decoder read patterns of the original; accepted and ignored (the command implies them)",
+     "on write, polled; write it before the writes and the command it governs"},
+    {"entropy_status",  kStatus, 0, 2, false, false, "read: 3 exit (H <= threshold), 2 continue, 0 none yet",
+     "written by the hardware (command 11)"},
+    {"dco_code",        kStatus, 2, 6, false, false, "read: DCO code applied by the last DVFS command",
+     "written by the hardware (command 12)"},
+    {"ldo_code",        kStatus, 10, 8, false, false, "read: LDO code applied by the last DVFS command",
+     "written by the hardware (command 12)"},
+    {"entropy_value",   kStatus, 18, 14, false, true, "read: last entropy H, unsigned Q4.10 (saturated)",
+     "- (ext)"},
+    {"mac_mode",        kMacMode, 0, 32, false, false, "reserved for a low-precision MAC mode; stored, no effect",
+     "- (scratch)"},
+    {"dco_codes_0_4",   kDcoCodes0, 0, 30, false, false, "DCO codes of levels 0-4, 6 bits each from bit 0",
+     "on write, latched (read by command 12)"},
+    {"dco_codes_5_9",   kDcoCodes1, 0, 30, false, false, "DCO codes of levels 5-9",
+     "on write, latched (read by command 12)"},
+    {"dco_codes_10_14", kDcoCodes2, 0, 30, false, false, "DCO codes of levels 10-14 (level 15 uses the top code)",
+     "on write, latched (read by command 12)"},
+    {"ldo_codes_0_3",   kLdoCodes0, 0, 32, false, false, "LDO codes of levels 0-3, 8 bits each from bit 0",
+     "on write, latched (read by command 12)"},
+    {"ldo_codes_4_7",   kLdoCodes1, 0, 32, false, false, "LDO codes of levels 4-7",
+     "on write, latched (read by command 12)"},
+    {"ldo_codes_8_11",  kLdoCodes2, 0, 32, false, false, "LDO codes of levels 8-11",
+     "on write, latched (read by command 12)"},
+    {"ldo_codes_12_15", kLdoCodes3, 0, 32, false, false, "LDO codes of levels 12-15",
+     "on write, latched (read by command 12)"},
 };
 // clang-format on
 const int kNumRegisterFields = static_cast<int>(sizeof(kRegisterFields) / sizeof(kRegisterFields[0]));
@@ -121,13 +184,58 @@ std::string register_map_markdown() {
         "Generated by `edgebert-sim regmap` from `hw/edgebert/register_map.cpp`; a unit test checks\n"
         "that this file is current. 32 registers of 32 bits; index = address[6:2]. Fields marked\n"
         "*ext* are additions to the published map, placed in bits the original left unused.\n\n"
-        "| offset | field | bits | signed | description |\n|---|---|---|---|---|\n";
+        "## When fields are read\n\n"
+        "This model decodes every field when the command register (0x04) is written: a command runs\n"
+        "with the registers as they were at that write (also a command that waits for its unit in\n"
+        "silicon mode), and writing a register while a command runs affects only later commands.\n"
+        "The original hardware forwards most registers to its units as they are written (column\n"
+        "*original*, from a reading of the published HLS source): a *polled* field takes effect\n"
+        "within a few cycles, even in the middle of an operation; a *token* is consumed once per\n"
+        "operation, so the original needs a fresh write before every operation; fields *read at\n"
+        "command* behave as here. Software that writes every field an operation needs before its\n"
+        "command, and none while it runs, sees the same on both.\n\n"
+        "## DMA rows\n\n"
+        "DMA reads (commands 1, 3, 5) work with use_axi 0 or 1 and land at base_mask / base_input of\n"
+        "decoder flip_mem (aux: aux_dma_base), an extension: the original always starts at row 0,\n"
+        "which software written for it gets by leaving those bases at 0. Write-outs (commands 2, 4)\n"
+        "read from base_output_mask (mask entries) and base_output (input rows) of decoder flip_mem,\n"
+        "as the original's write-out engines do; write-outs (2, 4, 6) need use_axi = 1.\n\n"
+        "## Checks (`edgebert.checks` in the SoC config)\n\n"
+        "`strict` (the default) refuses programming the original would not run as intended: kCtrl\n"
+        "latches the cause and the error bit, the interrupt pulses, and every later command is\n"
+        "refused (cause 8, error pending) until a soft reset.\n\n"
+        "`silicon` never refuses what the original accepts: the tile does what the original does and\n"
+        "counts a warning (tile cycle, command, the cause strict mode would raise, what the hardware\n"
+        "does, the register fields involved; `edgebert-sim run` reports them as `tile_checks`). The\n"
+        "SystemC tile and the functional platform decide alike (`hw/edgebert/command_check.hpp`).\n\n"
+        "| cause | silicon mode |\n|---|---|\n"
+        "| unknown command | ignored, no interrupt |\n"
+        "| busy | the command waits until the unit's running command has finished, then runs "
+        "(the original back-pressures the register write) |\n"
+        "| SRAM overflow | addresses wrap modulo the SRAM depth (mask entries, input rows, aux rows, "
+        "decoder bank pointers) |\n"
+        "| overlap | runs: a result over its own operand is computed from the operand as it was; a DMA "
+        "racing a computation follows timing in the SystemC tile and issue order in the functional "
+        "model |\n"
+        "| error pending | there is no latch: the command runs (kCtrl shows the first error until a "
+        "soft reset) |\n"
+        "| bad dims: N0 not a multiple of lanes | N0 is floored; if that leaves N0 = 0, or N1 = 0, no "
+        "output is expected and the command completes at once |\n"
+        "| bad mode, bad dims where the original hangs | refused with the cause and the interrupt as in "
+        "strict mode, warning \"the original hardware hangs here (no interrupt)\": a deliberate "
+        "deviation, a simulator that hangs helps nobody |\n\n"
+        "The original hangs on a write-out with use_axi = 0, a compute command with use_axi = 1, use_gb\n"
+        "not the command's (1 for 8-12, 0 for 7), gb_mode not the command's, N1 or M not a multiple of\n"
+        "the lanes, M = 0, num_vector or num_timestep = 0. Fields cannot exceed their widths; limits a\n"
+        "configuration sets below them are refused in both modes.\n\n"
+        "## Fields\n\n"
+        "| offset | field | bits | signed | description | original |\n|---|---|---|---|---|---|\n";
     for (int i = 0; i < kNumRegisterFields; ++i) {
         const auto& f = kRegisterFields[i];
         const std::string bits = f.width == 1 ? fmt::format("[{}]", f.lsb)
                                               : fmt::format("[{}:{}]", f.lsb + f.width - 1, f.lsb);
-        out += fmt::format("| 0x{:02X} | {}{} | {} | {} | {} |\n", f.offset, f.name,
-                           f.extension ? " *ext*" : "", bits, f.is_signed ? "yes" : "", f.description);
+        out += fmt::format("| 0x{:02X} | {}{} | {} | {} | {} | {} |\n", f.offset, f.name,
+                           f.extension ? " *ext*" : "", bits, f.is_signed ? "yes" : "", f.description, f.latch);
     }
     return out;
 }

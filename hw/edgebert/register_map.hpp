@@ -75,7 +75,8 @@ inline bool is_compute_command(uint32_t c) { return c >= kCmdMatmul && c <= kCmd
 enum GbMode : uint32_t { kGbLayerNorm = 1, kGbSoftmax = 2, kGbElementAdd = 4, kGbEntropy = 8 };
 
 // Error causes reported in kCtrl[3:0] (ext). The tile raises its interrupt on
-// every error and refuses further commands until a soft reset.
+// every error; strict mode refuses further commands until a soft reset
+// (EdgebertTileConfig::checks; silicon mode runs them and counts a warning).
 enum class ErrorCause : uint32_t {
     kNone = 0,
     kUnknownCommand = 1,   // command code not in 1..12
@@ -87,6 +88,7 @@ enum class ErrorCause : uint32_t {
     kOverlap = 7,          // result region overlaps an operand, or a DMA overlaps a running computation
     kErrorPending = 8,     // a command issued while an earlier error is not yet reset
 };
+constexpr int kNumErrorCauses = 9;
 const char* error_cause_name(ErrorCause c);
 
 // kCtrl read layout (ext) and write bits.
@@ -110,6 +112,7 @@ struct Field {
     bool is_signed;
     bool extension;   // not in the published map
     const char* description;
+    const char* latch;  // when the original hardware takes the value (this model: at the command write)
 };
 
 extern const Field kRegisterFields[];

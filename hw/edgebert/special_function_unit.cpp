@@ -9,7 +9,8 @@ namespace edgebert::hw {
 
 SpecialFunctionUnit::SpecialFunctionUnit(sc_core::sc_module_name name, const EdgebertTileConfig& cfg,
                                          BitmaskDecoder& dec0, BitmaskDecoder& dec1, const Adpll& clock)
-    : sc_module(name), aux_sram(std::string(this->name()) + ".aux_sram", cfg.aux_sram_depth, cfg.lanes),
+    : sc_module(name), aux_sram(std::string(this->name()) + ".aux_sram", cfg.aux_sram_depth, cfg.lanes,
+                                                cfg.checks == CheckMode::Silicon),
       busy("busy", false), mode("mode", 0), rows_done("rows_done", 0), aux_rows_used("aux_rows_used", 0), cfg_(cfg), dec_{&dec0, &dec1},
       clock_(clock) {}
 
@@ -54,24 +55,15 @@ SfuOutcome SpecialFunctionUnit::run(const SfuJob& job) {
     const auto x = dec_[0]->decode(job.x_mask_base, job.x_input_base, vectors);
     DecodedOperand y;
     if (job.op == SfuOp::ElementAdd) y = dec_[1]->decode(job.y_mask_base, job.y_input_base, vectors);
-    if (x.overrun || y.overrun) {
-        out.error = regs::ErrorCause::kSramOverflow;
+    // Operands past the input SRAM, a result over an operand still being read.
+    const auto checks = decide(cfg_.checks, operand_checks(cfg_, job, {x.input_rows_used, x.overrun || x.wrapped},
+                                                           {y.input_rows_used, y.overrun || y.wrapped}));
+    if (!checks.run) {
+        out.error = checks.refuse;
         return out;
     }
-    const bool writes_output = job.op == SfuOp::LayerNorm || job.op == SfuOp::Softmax || job.op == SfuOp::ElementAdd;
-    if (writes_output) {
-        auto overlaps = [](int a0, int a1, int b0, int b1) { return a0 < b1 && b0 < a1; };
-        const int d = job.out_decoder;
-        const int ib = d == 0 ? job.x_input_base : job.y_input_base;
-        const int ir = d == 0 ? x.input_rows_used : y.input_rows_used;
-        const int mb = d == 0 ? job.x_mask_base : job.y_mask_base;
-        const bool reads_d = d == 0 || job.op == SfuOp::ElementAdd;
-        if (reads_d && (overlaps(job.out_input_base, job.out_input_base + vectors, ib, ib + ir) ||
-                        overlaps(job.out_mask_base, job.out_mask_base + vectors, mb, mb + vectors))) {
-            out.error = regs::ErrorCause::kOverlap;
-            return out;
-        }
-    }
+    out.warnings = checks.warnings;
+    const bool writes_output = sfu_writes_output(job.op);
 
     busy.write(true);
     std::vector<uint8_t> result;

@@ -22,6 +22,7 @@
 
 #include "hw/edgebert/trace_signal.hpp"
 #include "hw/edgebert/bitmask_decoder.hpp"
+#include "hw/edgebert/command_check.hpp"
 #include "hw/edgebert/processing_unit.hpp"
 #include "hw/edgebert/sram.hpp"
 #include "hw/edgebert/tile_config.hpp"
@@ -29,21 +30,6 @@
 namespace edgebert::hw {
 
 class Adpll;
-
-enum class SfuOp { LayerNorm, Softmax, ElementAdd, Entropy, Dvfs };
-
-struct SfuJob {
-    SfuOp op = SfuOp::LayerNorm;
-    int num_vector = 1, num_timestep = 1;
-    int x_bias = -10, y_bias = -10, out_bias = -10;   // act1, act2, act3
-    int x_mask_base = 0, x_input_base = 0;            // decoder 0
-    int y_mask_base = 0, y_input_base = 0;            // decoder 1 (element add)
-    int out_decoder = 0, out_mask_base = 0, out_input_base = 0;
-    int gamma_row = 0, beta_row = 0, span_row = 0;    // aux SRAM rows
-    int gamma_bias = -10, beta_bias = -10, span_bias = -10;
-    uint16_t threshold_q10 = 0;
-    int entropy_scale = 0;
-};
 
 struct SfuOutcome : UnitOutcome {
     bool entropy_valid = false;
@@ -59,7 +45,9 @@ public:
 
     Sram aux_sram;
 
-    // Runs a validated job from the calling thread; returns after its cycles.
+    // Runs a planned job (command_check.hpp) from the calling thread; returns
+    // after its cycles. The data-dependent checks (operand_checks) refuse it in
+    // strict mode and come back as warnings in silicon mode.
     SfuOutcome run(const SfuJob& job);
 
     static int passes(SfuOp op);

@@ -18,6 +18,8 @@ int EdgebertTileConfig::accum_bits_never_saturate() const {
     return static_cast<int>(std::ceil(std::log2(max_sum + 1.0))) + 1;
 }
 
+const char* check_mode_name(CheckMode m) { return m == CheckMode::Silicon ? "silicon" : "strict"; }
+
 void EdgebertTileConfig::validate(const std::string& origin) const {
     auto bad = [&](const std::string& field, const std::string& what) {
         throw ConfigError(fmt::format("{}: field 'edgebert.{}' {}", origin, field, what));
@@ -89,7 +91,7 @@ EdgebertTileConfig parse_edgebert_tile_config(const JsonReader& r) {
     EdgebertTileConfig c;
     r.reject_unknown({"lanes", "num_vmacs", "act_total_bits", "act_exp_bits", "bias_min", "bias_max",
                       "accum_bits", "input_sram_depth", "mask_sram_depth", "aux_sram_depth",
-                      "axi_data_bits", "max_burst_beats", "max_n", "max_m", "timing", "ldo", "adpll",
+                      "axi_data_bits", "max_burst_beats", "max_n", "max_m", "checks", "timing", "ldo", "adpll",
                       "dvfs_thresholds"});
     auto geti = [&](const JsonReader& j, const char* k, int dflt) {
         return static_cast<int>(j.get_int(k, INT32_MIN, INT32_MAX, dflt));
@@ -108,6 +110,8 @@ EdgebertTileConfig parse_edgebert_tile_config(const JsonReader& r) {
     c.max_burst_beats = geti(r, "max_burst_beats", c.max_burst_beats);
     c.max_n = geti(r, "max_n", c.max_n);
     c.max_m = geti(r, "max_m", c.max_m);
+    c.checks = r.get_enum("checks", {"strict", "silicon"}, check_mode_name(c.checks)) == "silicon" ? CheckMode::Silicon
+                                                                                           : CheckMode::Strict;
     if (r.has("timing")) {
         const auto t = r.child("timing");
         auto& o = c.timing;

@@ -38,6 +38,14 @@ struct AdpllConfig {
     double initial_mhz = 1000.0;
 };
 
+// How the tile treats programming the published hardware would not run as
+// intended (docs/register-map.md, "Checks"): `strict` refuses it (error cause +
+// interrupt, commands refused until a soft reset); `silicon` does what the
+// original silicon does (wrap, back-pressure, ignore, floor) and counts a
+// warning, refusing only the cases where the original hangs.
+enum class CheckMode { Strict, Silicon };
+const char* check_mode_name(CheckMode m);
+
 // Initiation intervals (cycles per 16-element vector) and fixed latencies.
 struct TileTiming {
     int ii_layer_norm = 3;
@@ -74,6 +82,7 @@ struct EdgebertTileConfig {
     int max_m = 4080;                 // M: 12-bit field, multiple of 16
     int max_num_vector = 255;
     int max_num_timestep = 255;
+    CheckMode checks = CheckMode::Strict;
     TileTiming timing;
     LdoConfig ldo;
     AdpllConfig adpll;

@@ -42,7 +42,8 @@ typedef enum {
     EB_COST_FP32_SQRT,
     EB_COST_FP32_TANH,
     EB_COST_QUANTIZE_ELEM,     /* float <-> AdaptivFloat code */
-    EB_COST_INT8_CONVERT_ELEM  /* float -> INT8, INT32 -> float (systolic operands and results) */
+    EB_COST_INT8_CONVERT_ELEM, /* float -> INT8, INT32 -> float, INT32 -> INT8 (systolic operands and results) */
+    EB_COST_INT32_MAC          /* naive int32 multiply-accumulate (thesis mode's CPU baseline) */
 } eb_cost_t;
 void eb_hal_charge(eb_cost_t kind, uint64_t units);
 

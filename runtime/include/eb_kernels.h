@@ -44,6 +44,10 @@
  *   eb_k_i8_quantize         INT8_CONVERT_ELEM n
  *   eb_k_i32_accumulate      INT32_ADD n
  *   eb_k_i32_dequantize      FP32_MAC n
+ *   eb_k_matmul_i32_naive    INT32_MAC m*n*k (and the loop's loads of A and B as
+ *                            memory traffic, eb_hal_charge_mem)
+ *   eb_k_transpose_u32       TRANSPOSE_ELEM rows*cols
+ *   eb_k_i32_to_i8           INT8_CONVERT_ELEM n
  *
  * Non-finite inputs (NaN, infinities) are the caller's bug; the kernels do not
  * check for them (the C++ format library throws). Where the result is defined
@@ -93,6 +97,7 @@ float eb_k_entropy_f32(const float* logits, int n);
 /* dst (cols x rows) = src (rows x cols)^T. src and dst must not overlap. */
 void eb_k_transpose_f32(const float* src, size_t lds, float* dst, size_t ldd, int rows, int cols);
 void eb_k_transpose_u8(const uint8_t* src, size_t lds, uint8_t* dst, size_t ldd, int rows, int cols);
+void eb_k_transpose_u32(const uint32_t* src, size_t lds, uint32_t* dst, size_t ldd, int rows, int cols);
 
 /* -------------------------------------------------------- AdaptivFloat --- */
 
@@ -157,6 +162,24 @@ void eb_k_i8_quantize(const float* x, size_t n, float scale, int8_t* q);
 void eb_k_i32_accumulate(int32_t* acc, const int32_t* part, size_t n);
 /* y = acc * scale, product formed in double, rounded to float. */
 void eb_k_i32_dequantize(const int32_t* acc, size_t n, float scale, float* y);
+/* q = clamp(x >> shift, -127, 127): an arithmetic right shift (floor(x / 2^shift)),
+ * then saturation; shift is clamped to [0, 31]. The systolic thesis flow's
+ * conversion of an INT32 result into the next call's INT8 operand. */
+void eb_k_i32_to_i8(const int32_t* x, size_t n, int shift, int8_t* q);
+
+/* --------------------------------------------------------------- INT32 --- */
+
+/* c (m x n) = a (m x k) * b (k x n), the published CPU baseline's naive loop:
+ * for i, for j, for p: sum += a[i][p] * b[p][j] (b walked down column j, a
+ * whole row of b apart per step). Arithmetic modulo 2^32 (computed in
+ * uint32_t: overflow wraps, no undefined behaviour), as the baseline's int32
+ * arrays did without rescaling. k <= 0 gives c = 0. c must not overlap a or b.
+ * Besides INT32_MAC it charges, as memory traffic, every load of the loop: row
+ * i of a once per (i, j) (working set: the row) and one 4-byte element of b per
+ * multiply-accumulate, runs ldb * 4 bytes apart (working set: b's k x n
+ * elements); the caller charges c's stores. */
+void eb_k_matmul_i32_naive(const int32_t* a, size_t lda, const int32_t* b, size_t ldb, int32_t* c, size_t ldc, int m,
+                           int n, int k);
 
 #ifdef __cplusplus
 }

@@ -33,7 +33,9 @@ typedef enum {
     EB_FMT_F32 = 0,       /* rows x cols floats, row stride `ld` elements */
     EB_FMT_AF_BLOCKS = 1, /* AdaptivFloat codes, bitmask-encoded per block of block_rows rows */
     EB_FMT_I8 = 2,        /* rows x cols int8, row stride ld, value = q * scale */
-    EB_FMT_I32 = 3        /* rows x cols int32, row stride ld, value = q * scale */
+    EB_FMT_I32 = 3,       /* rows x cols int32, row stride ld, value = q * scale */
+    EB_FMT_AF_DENSE = 4   /* rows x cols AdaptivFloat codes, one byte each, row stride ld, bias exp_bias
+                             (thesis mode: the published software's `char` arrays) */
 } eb_format;
 
 /* An AF block b starts at addr + b * block_stride: the mask words
@@ -96,13 +98,29 @@ typedef enum {
     EB_H_TANH = 8,           /* a0 x (in place) */
     EB_H_QUANTIZE = 9,       /* a0 src (F32), a1 dst (AF_BLOCKS or I8), a2 row offset into src, a3 col offset */
     EB_H_DEQUANTIZE = 10,    /* a0 src (AF_BLOCKS or I32), a1 dst (F32), a2 row offset into dst, a3 col offset */
-    EB_H_TRANSPOSE = 11,     /* a0 src, a1 dst (same format: F32 or AF_BLOCKS) */
+    EB_H_TRANSPOSE = 11,     /* a0 src (rows x cols), a1 dst (cols x rows), same dense format (F32, I32, I8,
+                                AF_DENSE); a2 bit 0: through a malloc'd temporary, then copied into dst (which may
+                                then be src's own storage: an in-place transpose) */
     EB_H_COPY = 12,          /* a0 src, a1 dst (F32; staging copies into temporary tile buffers) */
-    EB_H_MALLOC = 13,        /* a0 bytes: allocation bookkeeping of the published software */
+    EB_H_MALLOC = 13,        /* a0 bytes, a1 slot (< EB_ALLOC_SLOTS): a real malloc, kept in the slot */
     EB_H_I32_ACCUMULATE = 14,/* a0 acc (I32), a1 part (I32) */
     EB_H_ENTROPY = 15,       /* a0 logits (F32, 1 x n), a1 result slot */
-    EB_H_SLICE = 16          /* a0 src (F32), a1 dst (F32), a2 row offset, a3 col offset: dst = src[r.., c..] */
+    EB_H_SLICE = 16,         /* a0 src (F32), a1 dst (F32), a2 row offset, a3 col offset: dst = src[r.., c..] */
+    EB_H_I32_MATMUL = 17,    /* a0 A, a1 B, a2 C (I32): C = A B (B: K x N) by the naive loop, modulo 2^32 */
+    EB_H_FREE = 18,          /* a0 slot: frees what EB_H_MALLOC put there */
+    EB_H_I32_TO_I8 = 19,     /* a0 src (I32), a1 dst (I8), a2 right shift (0..31): dst = sat127(src >> shift) */
+    /* Thesis mode's EdgeBERT operators, each as the published driver ran it
+     * (runtime/include/eb_thesis.h); AF_DENSE tensors; `staging`: the DMA
+     * staging area (a tensor of eb_thesis_staging_bytes() bytes). */
+    EB_H_EB_MATMUL_STAGED = 32,  /* a0 A (n0 x m), a1 B (m x n1), a2 C (n0 x n1), a3 staging, a4 right shift */
+    EB_H_EB_SOFTMAX_STAGED = 33, /* a0 x, a1 y (x's storage, the output bias), a2 staging */
+    EB_H_EB_ADD_LN_STAGED = 34,  /* a0 x, a1 y (x's storage), a2 residual, a3 gamma, a4 beta (1 x cols),
+                                    a5 staging | sum bias field << 32: y = LayerNorm(x + residual) */
+    EB_H_EB_DMA_REFERENCE = 35   /* a0 staging: times the silicon DMA projection's reference transfers */
 } eb_host_kernel;
+
+/* Allocation slots of EB_H_MALLOC / EB_H_FREE (the executor's table). */
+#define EB_ALLOC_SLOTS 64
 
 /* Accounting categories of the published breakdown. */
 typedef enum {

@@ -50,10 +50,17 @@ int eb_dma_start(const eb_platform* p, eb_sram_t sram, int to_sram, int dec, uin
         cmd = to_sram ? EB_CMD_AUX_READ : EB_CMD_AUX_WRITE;
     } else {
         const int mask = sram == EB_SRAM_MASK;
-        const uint32_t base_reg = mask ? EB_F_BASE_MASK0_REG : EB_F_BASE_INPUT0_REG;
-        const uint32_t lsb = dec ? EB_F_BASE_MASK1_LSB : EB_F_BASE_MASK0_LSB;
         wr(p, EB_F_FLIP_MEM_REG, (uint32_t)dec);
-        wr(p, base_reg, with_field(rd(p, base_reg), lsb, EB_F_BASE_MASK0_MASK, row));
+        if (to_sram) {
+            /* Reads land at the decoder's base_input / base_mask (an extension: the original starts at row 0). */
+            const uint32_t base_reg = mask ? EB_F_BASE_MASK0_REG : EB_F_BASE_INPUT0_REG;
+            const uint32_t lsb = dec ? EB_F_BASE_MASK1_LSB : EB_F_BASE_MASK0_LSB;
+            wr(p, base_reg, with_field(rd(p, base_reg), lsb, EB_F_BASE_MASK0_MASK, row));
+        } else {
+            /* Write-outs read from base_output (input rows) / base_output_mask (mask entries), as the
+             * original's write-out engines. Every compute command programs both fields again. */
+            wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, row) | EB_FIELD(BASE_OUTPUT_MASK, row));
+        }
         if (mask) wr(p, to_sram ? EB_F_MASK_RD_ADDR_REG : EB_F_MASK_WR_ADDR_REG, (uint32_t)dram_addr);
         else wr(p, to_sram ? EB_F_INPUT_RD_ADDR_REG : EB_F_INPUT_WR_ADDR_REG, (uint32_t)dram_addr);
         wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, rows - 1u));

@@ -1,8 +1,11 @@
 #include "eb_executor.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "eb_edgebert.h"
+#include "eb_executor_thesis.h"
+#include "eb_thesis.h"
 #include "eb_hal.h"
 #include "eb_kernels.h"
 #include "eb_systolic.h"
@@ -27,7 +30,7 @@ int eb_program_parse(const void* image, uint64_t size, eb_program* out) {
 
 /* ------------------------------------------------------------ tensors */
 
-static uint32_t elem_bytes(uint32_t fmt) { return fmt == EB_FMT_I8 ? 1u : 4u; }
+static uint32_t elem_bytes(uint32_t fmt) { return fmt == EB_FMT_I8 || fmt == EB_FMT_AF_DENSE ? 1u : 4u; }
 
 /* Dense (F32 / I8 / I32) tensor mapped into the core. */
 static void* map_dense(const eb_tensor* t) {
@@ -153,7 +156,7 @@ static int quantize(const eb_platform* p, const eb_tensor* src, const eb_tensor*
         charge_dense(EB_COST_INT8_CONVERT_ELEM, 1, dst, dst->rows, dst->cols);
         unmap_dense(dst, q, 1);
     } else {
-        rc = -5;
+        rc = EB_EXEC_ERR_FORMAT;
     }
     unmap_dense(src, s, 0);
     return rc;
@@ -176,10 +179,103 @@ static int dequantize(const eb_platform* p, const eb_tensor* src, const eb_tenso
         charge_dense(EB_COST_FP32_MAC, 1, dst, src->rows, src->cols);
         unmap_dense(src, a, 0);
     } else {
-        rc = -5;
+        rc = EB_EXEC_ERR_FORMAT;
     }
     unmap_dense(dst, d, 1);
     return rc;
+}
+
+/* ------------------------------------------------------- allocations */
+
+/* EB_H_MALLOC / EB_H_FREE: real allocations from the C library's heap (the
+ * published software malloc'd every intermediate), kept by slot. The table is
+ * emptied, and whatever a program left allocated freed, when a program starts
+ * and when it ends. */
+static void* s_slots[EB_ALLOC_SLOTS];
+
+static void release_slots(void) {
+    for (uint32_t i = 0; i < EB_ALLOC_SLOTS; ++i) {
+        free(s_slots[i]);
+        s_slots[i] = 0;
+    }
+}
+
+/* What an allocation costs: the allocator's call, and the clearing of the
+ * block, which picolibc's malloc (the firmware's) does for every block it
+ * returns. */
+static void charge_malloc(uint64_t bytes) {
+    eb_hal_charge(EB_COST_MALLOC, 1);
+    if (!bytes) return;
+    eb_hal_charge(EB_COST_MEMSET_BYTE, bytes);
+    charge_bytes(EB_COST_MEMSET_BYTE, 1, bytes, bytes);
+}
+
+static int host_malloc(uint64_t bytes, uint64_t slot) {
+    if (slot >= EB_ALLOC_SLOTS || s_slots[slot]) return EB_EXEC_ERR_SLOT;
+    if (bytes > (uint64_t)(SIZE_MAX / 2)) {
+        eb_hal_charge(EB_COST_MALLOC, 1);
+        return EB_EXEC_ERR_NOMEM;
+    }
+    s_slots[slot] = malloc(bytes ? (size_t)bytes : 1u);
+    if (!s_slots[slot]) {
+        eb_hal_charge(EB_COST_MALLOC, 1);
+        return EB_EXEC_ERR_NOMEM;
+    }
+    charge_malloc(bytes);
+    return 0;
+}
+
+static int host_free(uint64_t slot) {
+    if (slot >= EB_ALLOC_SLOTS || !s_slots[slot]) return EB_EXEC_ERR_SLOT;
+    free(s_slots[slot]);
+    s_slots[slot] = 0;
+    return 0;
+}
+
+/* dst (cols x rows, ldd) = src (rows x cols, lds)^T for 1- or 4-byte elements. */
+static void transpose_elems(uint32_t es, const void* src, size_t lds, void* dst, size_t ldd, int rows, int cols) {
+    if (es == 1) eb_k_transpose_u8((const uint8_t*)src, lds, (uint8_t*)dst, ldd, rows, cols);
+    else eb_k_transpose_u32((const uint32_t*)src, lds, (uint32_t*)dst, ldd, rows, cols);
+}
+
+/* EB_H_TRANSPOSE: dst = src^T, straight into dst, or (via_tmp) through a
+ * malloc'd temporary copied into dst afterwards: with dst on src's own storage,
+ * the published software's in-place transpose. */
+static int transpose(const eb_tensor* s, const eb_tensor* d, int via_tmp) {
+    if (s->format != d->format || s->format == EB_FMT_AF_BLOCKS || d->rows != s->cols || d->cols != s->rows)
+        return EB_EXEC_ERR_FORMAT;
+    const uint32_t es = elem_bytes(s->format);
+    const uint64_t bytes = (uint64_t)s->rows * s->cols * es;
+    uint8_t* tmp = 0;
+    if (via_tmp) {
+        tmp = (uint8_t*)malloc(bytes ? (size_t)bytes : 1u);
+        if (!tmp) return EB_EXEC_ERR_NOMEM;
+        s_op_bytes += bytes;
+        charge_malloc(bytes);
+    }
+    const void* ps = map_dense(s);
+    uint8_t* pd = (uint8_t*)map_dense(d);
+    if (!via_tmp && s->format == EB_FMT_F32) {
+        eb_k_transpose_f32((const float*)ps, s->ld, (float*)pd, d->ld, (int)s->rows, (int)s->cols);
+    } else {
+        transpose_elems(es, ps, s->ld, via_tmp ? tmp : pd, via_tmp ? s->rows : d->ld, (int)s->rows, (int)s->cols);
+    }
+    charge_dense(EB_COST_TRANSPOSE_ELEM, 0, s, s->rows, s->cols);
+    if (via_tmp) {
+        charge_bytes(EB_COST_TRANSPOSE_ELEM, 1, bytes, 0);
+        /* The copy back: the temporary's rows over dst's. */
+        for (uint32_t r = 0; r < d->rows; ++r)
+            memcpy(pd + (size_t)r * d->ld * es, tmp + (size_t)r * d->cols * es, (size_t)d->cols * es);
+        eb_hal_charge(EB_COST_COPY_BYTE, bytes);
+        charge_bytes(EB_COST_COPY_BYTE, 0, bytes, 0);
+        charge_dense(EB_COST_COPY_BYTE, 1, d, d->rows, d->cols);
+        free(tmp);
+    } else {
+        charge_dense(EB_COST_TRANSPOSE_ELEM, 1, d, s->cols, s->rows);
+    }
+    unmap_dense(d, pd, 1);
+    unmap_dense(s, (void*)ps, 0);
+    return 0;
 }
 
 static float bits_to_float(uint64_t v) {
@@ -190,7 +286,7 @@ static float bits_to_float(uint64_t v) {
 }
 
 static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr* in, eb_exec_state* st) {
-    static const uint8_t tensor_args[] = {0, 5, 3, 2, 3, 3, 1, 1, 1, 2, 2, 2, 2, 0, 2, 1, 0};
+    static const uint8_t tensor_args[] = {0, 5, 3, 2, 3, 3, 1, 1, 1, 2, 2, 2, 2, 0, 2, 1, 0, 3, 0, 2};
     const eb_tensor* T = prog->tensors;
     if (in->sub >= sizeof(tensor_args)) return -2;
     for (uint32_t i = 0; i < tensor_args[in->sub]; ++i)
@@ -303,21 +399,10 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
         }
         case EB_H_QUANTIZE: return quantize(p, &T[in->a[0]], &T[in->a[1]], (uint32_t)in->a[2], (uint32_t)in->a[3]);
         case EB_H_DEQUANTIZE: return dequantize(p, &T[in->a[0]], &T[in->a[1]], (uint32_t)in->a[2], (uint32_t)in->a[3]);
-        case EB_H_TRANSPOSE: {
-            const eb_tensor *s = &T[in->a[0]], *d = &T[in->a[1]];
-            if (s->format != EB_FMT_F32 || d->format != EB_FMT_F32) return -5;
-            const float* ps = (const float*)map_dense(s);
-            float* pd = (float*)map_dense(d);
-            eb_k_transpose_f32(ps, s->ld, pd, d->ld, (int)s->rows, (int)s->cols);
-            charge_dense(EB_COST_TRANSPOSE_ELEM, 0, s, s->rows, s->cols);
-            charge_dense(EB_COST_TRANSPOSE_ELEM, 1, d, s->cols, s->rows);
-            unmap_dense(d, pd, 1);
-            unmap_dense(s, (void*)ps, 0);
-            return 0;
-        }
+        case EB_H_TRANSPOSE: return transpose(&T[in->a[0]], &T[in->a[1]], (int)(in->a[2] & 1u));
         case EB_H_COPY: {
             const eb_tensor *s = &T[in->a[0]], *d = &T[in->a[1]];
-            if (s->format == EB_FMT_AF_BLOCKS || s->format != d->format) return -5;
+            if (s->format == EB_FMT_AF_BLOCKS || s->format != d->format) return EB_EXEC_ERR_FORMAT;
             const uint32_t es = elem_bytes(s->format);
             const uint8_t* ps = (const uint8_t*)map_dense(s);
             uint8_t* pd = (uint8_t*)map_dense(d);
@@ -331,7 +416,39 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
             unmap_dense(s, (void*)ps, 0);
             return 0;
         }
-        case EB_H_MALLOC: eb_hal_charge(EB_COST_MALLOC, 1); return 0;
+        case EB_H_MALLOC: return host_malloc(in->a[0], in->a[1]);
+        case EB_H_FREE: return host_free(in->a[0]);
+        case EB_H_I32_MATMUL: {
+            const eb_tensor *a = &T[in->a[0]], *b = &T[in->a[1]], *c = &T[in->a[2]];
+            if (a->format != EB_FMT_I32 || b->format != EB_FMT_I32 || c->format != EB_FMT_I32 ||
+                a->cols != b->rows || c->rows != a->rows || c->cols != b->cols)
+                return EB_EXEC_ERR_FORMAT;
+            const int32_t* pa = (const int32_t*)map_dense(a);
+            const int32_t* pb = (const int32_t*)map_dense(b);
+            int32_t* pc = (int32_t*)map_dense(c);
+            /* The kernel charges the loop's loads of A and B (eb_kernels.h). */
+            eb_k_matmul_i32_naive(pa, a->ld, pb, b->ld, pc, c->ld, (int)c->rows, (int)c->cols, (int)a->cols);
+            charge_dense(EB_COST_INT32_MAC, 1, c, c->rows, c->cols);
+            unmap_dense(c, pc, 1);
+            unmap_dense(b, (void*)pb, 0);
+            unmap_dense(a, (void*)pa, 0);
+            return 0;
+        }
+        case EB_H_I32_TO_I8: {
+            const eb_tensor *s = &T[in->a[0]], *d = &T[in->a[1]];
+            if (s->format != EB_FMT_I32 || d->format != EB_FMT_I8 || s->rows != d->rows || s->cols != d->cols ||
+                in->a[2] > 31u)
+                return EB_EXEC_ERR_FORMAT;
+            const int32_t* ps = (const int32_t*)map_dense(s);
+            int8_t* pd = (int8_t*)map_dense(d);
+            for (uint32_t r = 0; r < s->rows; ++r)
+                eb_k_i32_to_i8(ps + (size_t)r * s->ld, s->cols, (int)in->a[2], pd + (size_t)r * d->ld);
+            charge_dense(EB_COST_INT8_CONVERT_ELEM, 0, s, s->rows, s->cols);
+            charge_dense(EB_COST_INT8_CONVERT_ELEM, 1, d, d->rows, d->cols);
+            unmap_dense(d, pd, 1);
+            unmap_dense(s, (void*)ps, 0);
+            return 0;
+        }
         case EB_H_I32_ACCUMULATE: {
             const eb_tensor *acc = &T[in->a[0]], *part = &T[in->a[1]];
             int32_t* pa = (int32_t*)map_dense(acc);
@@ -430,14 +547,14 @@ static int run_sys_call(const eb_platform* p, const eb_instr* in) {
 static int host_category(uint32_t sub) {
     switch (sub) {
         case EB_H_COPY: return EB_CAT_MEMSET;
-        case EB_H_MALLOC: return EB_CAT_MALLOC;
+        case EB_H_MALLOC:
+        case EB_H_FREE: return EB_CAT_MALLOC;
         case EB_H_TRANSPOSE: return EB_CAT_TRANSPOSE;
         default: return EB_CAT_CPU_COMPUTE;
     }
 }
 
-int eb_execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) {
-    memset(st, 0, sizeof(*st));
+static int execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) {
     for (uint32_t i = 0; i < prog->header.num_instrs; ++i) {
         const eb_instr* in = &prog->instrs[i];
         int rc = 0;
@@ -472,7 +589,7 @@ int eb_execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) 
                  * the HAL so that both hosts account it alike: the ISS sees
                  * instructions, not cost kinds). */
                 eb_hal_category_override(in->a[6] ? (int)in->a[6] - 1 : host_category(in->sub));
-                rc = run_host(p, prog, in, st);
+                rc = in->sub >= EB_H_EB_MATMUL_STAGED ? eb_run_thesis_kernel(p, prog, in) : run_host(p, prog, in, st);
                 eb_hal_category_override(-1);
                 break;
             default: rc = -1;
@@ -485,4 +602,21 @@ int eb_execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) 
         }
     }
     return 0;
+}
+
+/* Copies thesis mode's DMA bookkeeping into the state. */
+static void thesis_tally(eb_exec_state* st) {
+    const eb_thesis_dma_tally t = eb_thesis_tally();
+    st->dma_words_read = t.words_read, st->dma_words_written = t.words_written;
+    st->ref_read_cycles = t.ref_read_cycles, st->ref_write_cycles = t.ref_write_cycles;
+}
+
+int eb_execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) {
+    memset(st, 0, sizeof(*st));
+    eb_thesis_tally_reset();
+    release_slots();
+    const int rc = execute(p, prog, st);
+    release_slots();
+    thesis_tally(st);
+    return rc;
 }

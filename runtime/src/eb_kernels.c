@@ -183,6 +183,40 @@ void eb_k_matmul_f32(const float* a, size_t lda, const float* b, size_t ldb, flo
     }
 }
 
+/* ------------------------------------------------------- naive INT32 --- */
+
+/* Two's complement wrap of a uint32_t into int32_t, without relying on the
+ * implementation-defined conversion of out-of-range values. */
+static int32_t wrap_i32(uint32_t u) {
+    return u <= (uint32_t)INT32_MAX ? (int32_t)u : (int32_t)(u - 2147483648u) - INT32_MAX - 1;
+}
+
+void eb_k_matmul_i32_naive(const int32_t* a, size_t lda, const int32_t* b, size_t ldb, int32_t* c, size_t ldc, int m,
+                           int n, int k) {
+    int i, j, p;
+    if (m <= 0 || n <= 0) return;
+    /* The published baseline's loop: for i, for j, for k, B walked down column j. */
+    for (i = 0; i < m; ++i) {
+        const int32_t* ar = a + (size_t)i * lda;
+        for (j = 0; j < n; ++j) {
+            uint32_t sum = 0;
+            for (p = 0; p < k; ++p) sum += (uint32_t)ar[p] * (uint32_t)b[(size_t)p * ldb + (size_t)j];
+            c[(size_t)i * ldc + (size_t)j] = wrap_i32(sum);
+        }
+    }
+    if (k <= 0) return;
+    charge(EB_COST_INT32_MAC, (uint64_t)m * (uint64_t)n * (uint64_t)k);
+    {
+        /* Every load of the loop (the caller charges C's stores): row i of A once
+         * per j (working set: the row), and B one element per multiply-accumulate,
+         * 4-byte runs a row of B apart, cycling through the whole of B. */
+        const uint64_t macs = (uint64_t)m * (uint64_t)n * (uint64_t)k;
+        const uint64_t row = (uint64_t)k * 4u;
+        eb_hal_charge_mem(EB_COST_INT32_MAC, 0, macs * 4u, row, row, row);
+        eb_hal_charge_mem(EB_COST_INT32_MAC, 0, macs * 4u, (uint64_t)k * (uint64_t)n * 4u, 4u, (uint64_t)ldb * 4u);
+    }
+}
+
 /* --------------------------------------------------------- elementwise --- */
 
 void eb_k_add_bias_f32(float* x, int rows, int cols, size_t ld, const float* bias) {
@@ -352,6 +386,22 @@ void eb_k_transpose_u8(const uint8_t* src, size_t lds, uint8_t* dst, size_t ldd,
     charge(EB_COST_TRANSPOSE_ELEM, (uint64_t)rows * (uint64_t)cols);
 }
 
+void eb_k_transpose_u32(const uint32_t* src, size_t lds, uint32_t* dst, size_t ldd, int rows, int cols) {
+    int i0, j0, i, j;
+    if (rows <= 0 || cols <= 0) return;
+    for (i0 = 0; i0 < rows; i0 += TR_BLOCK) {
+        const int ie = rows - i0 < TR_BLOCK ? rows : i0 + TR_BLOCK;
+        for (j0 = 0; j0 < cols; j0 += TR_BLOCK) {
+            const int je = cols - j0 < TR_BLOCK ? cols : j0 + TR_BLOCK;
+            for (i = i0; i < ie; ++i) {
+                const uint32_t* s = src + (size_t)i * lds;
+                for (j = j0; j < je; ++j) dst[(size_t)j * ldd + (size_t)i] = s[j];
+            }
+        }
+    }
+    charge(EB_COST_TRANSPOSE_ELEM, (uint64_t)rows * (uint64_t)cols);
+}
+
 /* ---------------------------------------------------------------- INT8 --- */
 
 enum { I8_MAX_CODE = 127 };
@@ -405,4 +455,18 @@ void eb_k_i32_dequantize(const int32_t* acc, size_t n, float scale, float* y) {
     size_t i;
     for (i = 0; i < n; ++i) y[i] = (float)((double)acc[i] * s);
     charge(EB_COST_FP32_MAC, n); /* one multiply per element */
+}
+
+void eb_k_i32_to_i8(const int32_t* x, size_t n, int shift, int8_t* q) {
+    size_t i;
+    if (shift < 0) shift = 0;
+    if (shift > 31) shift = 31;
+    for (i = 0; i < n; ++i) {
+        /* floor(x / 2^shift): an arithmetic right shift, written without
+         * shifting a negative number (implementation-defined in C). */
+        const int64_t v = x[i];
+        const int64_t s = v >= 0 ? v >> shift : -((-v - 1) >> shift) - 1;
+        q[i] = (int8_t)(s > I8_MAX_CODE ? I8_MAX_CODE : s < -I8_MAX_CODE ? -I8_MAX_CODE : s);
+    }
+    charge(EB_COST_INT8_CONVERT_ELEM, n);
 }

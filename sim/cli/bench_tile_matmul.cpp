@@ -76,6 +76,9 @@ boost::json::object bench_tile_matmul(const EdgebertTileConfig& cfg, double spar
             tb.write_reg(kFlipMem, static_cast<uint32_t>(dec));
             set(kBaseMask, dec ? 16 : 0, 12, static_cast<uint32_t>(mask_base));
             set(kBaseInput, dec ? 16 : 0, 12, static_cast<uint32_t>(input_base));
+            // Write-outs read from the output bases (the running matmul took its own at its command).
+            if (cmd == kCmdMaskWrite) set(kBaseOutput, 16, 12, static_cast<uint32_t>(mask_base));
+            if (cmd == kCmdInputWrite) set(kBaseOutput, 0, 12, static_cast<uint32_t>(input_base));
             tb.write_reg(addr_reg, static_cast<uint32_t>(a));
             tb.write_reg(kDmaLength, static_cast<uint32_t>(len - 1));
             tb.start(cmd);

@@ -46,6 +46,7 @@ int cmd_compile(const std::vector<std::string>& args) {
     o.target = compiler::parse_target(target);
     o.mode = compiler::parse_mode(mode);
     o.layers = w.layers;
+    if (o.mode == compiler::Mode::Thesis) o.thesis_input = pm.reference.embedding_output.data;
     const auto m = compiler::compile_model(cfg, pm.weights.weights, pm.input, soc, o, pm.act_max);
     if (listing) std::cout << m.program.listing();
     if (!out.empty()) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "common/error.hpp"
@@ -18,8 +19,10 @@
 #include "sim/cli/cli_common.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/report_csv.hpp"
+#include "sim/cli/thesis_report.hpp"
 #include "sim/run/memory_report.hpp"
 #include "sim/run/soc_runner.hpp"
+#include "sim/run/tile_checks_report.hpp"
 
 namespace edgebert::cli {
 
@@ -75,6 +78,7 @@ boost::json::object target_json(const sim::RunResult& r) {
     t["noc"] = r.noc;
     t["dram"] = r.dram;
     t["memory"] = r.memory;
+    sim::add_tile_checks(t, r);
     return t;
 }
 
@@ -105,7 +109,7 @@ int cmd_run(const std::vector<std::string>& args) {
     po::options_description desc("options");
     WorkloadOptions w;
     std::string json_path, csv_path, targets = "edgebert,systolic,cpu", mode = "optimized", waves_dir;
-    bool quiet = false;
+    bool quiet = false, dma_projection = false;
     std::string window, host;
     double early_exit = 0;
     w.add_to(desc);
@@ -119,6 +123,8 @@ int cmd_run(const std::vector<std::string>& args) {
         ("host", po::value(&host)->default_value("native"), "native (CPU work from the cost table) | iss (firmware on the RISC-V core)")
         ("early-exit", po::value(&early_exit)->default_value(0.0),
          "EdgeBERT target: off-ramps after every layer, and stop when the tile's entropy unit finds H <= E_T")
+        ("silicon-dma-projection", po::bool_switch(&dma_projection),
+         "thesis mode: also report read/write projected as the silicon study did (docs/thesis-mode.md)")
         ("quiet", po::bool_switch(&quiet), "no progress line on stderr");
     po::variables_map vm;
     if (!parse_options("run", "[options]", desc, args, vm)) return 0;
@@ -147,6 +153,10 @@ int cmd_run(const std::vector<std::string>& args) {
     for (const auto& t : split(targets)) tlist.push_back(compiler::parse_target(t));
     if (tlist.empty()) throw Error("--targets: no target given (allowed: edgebert, systolic, cpu)");
     const compiler::Mode cmode = compiler::parse_mode(mode);
+    const bool thesis = cmode == compiler::Mode::Thesis;
+    if (dma_projection && !thesis) throw UsageError("--silicon-dma-projection needs --mode thesis");
+    if (thesis && early_exit > 0)
+        throw UsageError("--early-exit cannot be combined with --mode thesis (the published software ran no off-ramps)");
 
     const auto wall0 = std::chrono::steady_clock::now();
     const PreparedModel pm = w.prepare(cfg);
@@ -169,12 +179,15 @@ int cmd_run(const std::vector<std::string>& args) {
     std::map<std::string, uint64_t> totals;
     uint64_t sim_cycles = 0;
     double sim_wall = 0;
+    std::optional<sim::RunResult> edgebert_run;
     for (auto t : tlist) {
         const std::string name = compiler::target_name(t);
         compiler::CompileOptions copt;
         copt.target = t;
         copt.mode = cmode;
         copt.layers = layers;
+        if (thesis) copt.thesis_input = ref.embedding_output.data;
+        copt.silicon_dma_projection = dma_projection && t == compiler::Target::Edgebert;
         if (early_exit > 0 && t == compiler::Target::Edgebert) {
             copt.offramps = true;
             copt.exit_threshold = early_exit;
@@ -224,11 +237,16 @@ int cmd_run(const std::vector<std::string>& args) {
             for (const auto& in : compiled.program.instrs) {
                 if (in.op == EB_OP_EB_MATMUL)
                     macs += double(in.a[0] & 0xFFFF) * double((in.a[0] >> 16) & 0xFFFF) * double((in.a[0] >> 32) & 0xFFFF);
+                if (in.op == EB_OP_HOST && in.sub == EB_H_EB_MATMUL_STAGED) {  // thesis mode: one tile call
+                    const auto& a = compiled.program.tensors.at(in.a[0]);
+                    macs += double(a.rows) * a.cols * compiled.program.tensors.at(in.a[1]).cols;
+                }
                 if (in.op == EB_OP_EB_DMA) {
                     const int sram = static_cast<int>(in.a[0] & 0xFF);
                     dma_bytes += double(in.a[3]) * (sram == 0 ? lanes / 8 : lanes);
                 }
             }
+            if (thesis) dma_bytes = double(r.edgebert_dma_bytes);  // the driver's transfers, as measured
             const double peak = double(soc.edgebert.lanes) * soc.edgebert.num_vmacs;
             const double compute_bound = macs / peak, dma_bound = dma_bytes / soc.edgebert.axi_beat_bytes();
             const double bound = std::max(compute_bound, dma_bound);
@@ -237,11 +255,17 @@ int cmd_run(const std::vector<std::string>& args) {
                           {"total_over_bound", double(j["total_cycles"].as_uint64()) / bound},
                           {"tile_compute_over_bound", double(j["by_category"].as_object()["compute"].as_uint64()) / bound}};
         }
-        if (t == compiler::Target::Edgebert) {
+        if (t == compiler::Target::Edgebert && thesis) {
+            report["accuracy"] = {{"not_applicable",
+                                   "thesis mode replays the published software, which omits operators (no activation; "
+                                   "no softmax / layer norm on the CPU and systolic targets) and keeps integer data "
+                                   "unscaled; its outputs are checked against the functional platform instead"}};
+        } else if (t == compiler::Target::Edgebert) {
             const auto acc = accuracy(r.hidden, ref.last_hidden.data, r.logits, ref.logits);
             report["accuracy"] = {{"max_abs_err", acc.max_abs_err}, {"cosine", acc.cosine},
                                   {"argmax_agree", acc.argmax_agree}, {"against", "fp32 reference, hidden states"}};
         }
+        if (t == compiler::Target::Edgebert) edgebert_run = r;
         totals[name] = j["total_cycles"].as_uint64();
         sim_cycles += r.total_cycles;
         sim_wall += r.wall_s;
@@ -254,6 +278,7 @@ int cmd_run(const std::vector<std::string>& args) {
     if (totals.count("edgebert") && totals.count("systolic"))
         sp["edgebert_vs_systolic"] = double(totals["systolic"]) / double(totals["edgebert"]);
     report["speedup"] = sp;
+    if (thesis) report["thesis"] = thesis_summary(tj, edgebert_run ? &*edgebert_run : nullptr, dma_projection);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     report["sim"] = {{"wall_s", wall}, {"simulation_wall_s", sim_wall},
                      {"simulated_cycles_per_s", sim_wall > 0 ? sim_cycles / sim_wall : 0.0}};
@@ -280,6 +305,7 @@ int cmd_run(const std::vector<std::string>& args) {
         std::cout << fmt::format("{:<10} {}{}\n", std::string(name), sim::miss_rate_line(mem),
                                  warnings ? fmt::format("  ({} coherence warnings: see the JSON report)", warnings) : "");
     }
+    for (const auto& [name, jv] : tj) std::cout << sim::tile_checks_line(std::string(name), jv.as_object());
     std::cout << fmt::format("\n{:<10}", "module");
     for (const char* m : kModules) std::cout << fmt::format(" {:>16}", m);
     std::cout << "\n";
@@ -289,10 +315,11 @@ int cmd_run(const std::vector<std::string>& args) {
             std::cout << fmt::format(" {:>16}", jv.as_object().at("by_module").as_object().at(m).as_uint64());
         std::cout << "\n";
     }
-    if (sp.contains("edgebert_vs_cpu"))
+    if (thesis) print_thesis_tables(tj, report["thesis"].as_object());
+    if (!thesis && sp.contains("edgebert_vs_cpu"))
         std::cout << fmt::format("\nspeedup EdgeBERT vs CPU:      {:8.2f}x   (published, thesis mode on silicon: 64.1x)\n",
                                  sp["edgebert_vs_cpu"].as_double());
-    if (sp.contains("edgebert_vs_systolic"))
+    if (!thesis && sp.contains("edgebert_vs_systolic"))
         std::cout << fmt::format("speedup EdgeBERT vs systolic: {:8.2f}x   (published: about 2.12x)\n",
                                  sp["edgebert_vs_systolic"].as_double());
     if (tj.contains("edgebert")) {
@@ -302,7 +329,7 @@ int cmd_run(const std::vector<std::string>& args) {
                                  b.at("bound_cycles").as_double(), b.at("compute_bound_cycles").as_double(),
                                  b.at("dma_bound_cycles").as_double(), b.at("total_over_bound").as_double());
     }
-    if (report.contains("accuracy")) {
+    if (report.contains("accuracy") && report["accuracy"].as_object().contains("cosine")) {
         const auto& a = report["accuracy"].as_object();
         std::cout << fmt::format("accuracy (EdgeBERT vs FP32): cosine {:.5f}, max |err| {:.4f}, argmax {}\n",
                                  a.at("cosine").as_double(), a.at("max_abs_err").as_double(),

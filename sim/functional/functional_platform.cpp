@@ -8,14 +8,11 @@
 #include "eb_edgebert.h"
 #include "eb_executor.h"
 #include "eb_systolic.h"
-#include "hw/edgebert/bitmask_decoder.hpp"
-#include "hw/edgebert/encoder.hpp"
-#include "hw/edgebert/functional/matmul.hpp"
-#include "hw/edgebert/functional/sfu_ops.hpp"
 #include "hw/edgebert/register_map.hpp"
 #include "hw/soc/native_hal.hpp"
 #include "hw/systolic/functional/systolic_gemm.hpp"
 #include "hw/systolic/systolic_regs.hpp"
+#include "sim/run/tensor_readout.hpp"
 
 namespace edgebert::sim {
 
@@ -24,6 +21,7 @@ namespace sregs = hw::systolic_regs;
 
 namespace {
 constexpr uint32_t kPlicClaim = 0x200004;
+constexpr uint32_t kPlicPending = 0x1000;
 }
 
 FunctionalPlatform::FunctionalPlatform(const hw::SocConfig& soc)
@@ -32,7 +30,10 @@ FunctionalPlatform::FunctionalPlatform(const hw::SocConfig& soc)
       mk0_("mk0", soc.edgebert.mask_sram_depth, soc.edgebert.mask_word_bytes()),
       in1_("in1", soc.edgebert.input_sram_depth, soc.edgebert.lanes),
       mk1_("mk1", soc.edgebert.mask_sram_depth, soc.edgebert.mask_word_bytes()),
-      aux_("aux", soc.edgebert.aux_sram_depth, soc.edgebert.lanes) {}
+      aux_("aux", soc.edgebert.aux_sram_depth, soc.edgebert.lanes) {
+    // Silicon mode: addresses wrap modulo the SRAM depth, as in the SystemC tile.
+    for (hw::Sram* s : {&in0_, &mk0_, &in1_, &mk1_, &aux_}) s->set_wrap(soc.edgebert.checks == hw::CheckMode::Silicon);
+}
 
 uint64_t FunctionalPlatform::dram_off(uint64_t addr, size_t len) const {
     if (addr < soc_.dram.base || addr + len > soc_.dram.base + soc_.dram.size)
@@ -63,15 +64,6 @@ uint64_t FunctionalPlatform::read64(uint64_t addr) {
 }
 void FunctionalPlatform::write64(uint64_t addr, uint64_t v) { copy_to_dev(addr, &v, 8); }
 
-uint32_t FunctionalPlatform::field(const char* name) const {
-    for (int i = 0; i < regs::kNumRegisterFields; ++i) {
-        const auto& f = regs::kRegisterFields[i];
-        if (std::strcmp(f.name, name) == 0)
-            return static_cast<uint32_t>(regs::field_value(eb_regs_[f.offset / 4], f.lsb, f.width));
-    }
-    throw Error(std::string("unknown field ") + name);
-}
-
 uint32_t FunctionalPlatform::read32(uint64_t addr) {
     const auto& e = soc_.tiles_of(hw::TileKind::Edgebert);
     const auto& s = soc_.tiles_of(hw::TileKind::Systolic);
@@ -86,10 +78,17 @@ uint32_t FunctionalPlatform::read32(uint64_t addr) {
         return off == sregs::kCtrl ? sys_ctrl_ : sys_regs_.at(off / 4);
     }
     if (addr >= soc_.map.plic_base && addr < soc_.map.plic_base + soc_.map.plic_size) {
-        if (addr - soc_.map.plic_base == kPlicClaim && !pending_irqs_.empty()) {
+        const uint64_t off = addr - soc_.map.plic_base;
+        if (off == kPlicClaim && !pending_irqs_.empty()) {
             const uint32_t id = pending_irqs_.front();
             pending_irqs_.erase(pending_irqs_.begin());
             return id;
+        }
+        if (off >= kPlicPending && off < kPlicPending + 0x80) {  // drivers that poll the pending bits
+            uint32_t bits = 0;
+            for (uint32_t id : pending_irqs_)
+                if (id / 32 == (off - kPlicPending) / 4) bits |= 1u << (id % 32);
+            return bits;
         }
         return 0;
     }
@@ -127,99 +126,7 @@ void FunctionalPlatform::write32(uint64_t addr, uint32_t value) {
     copy_to_dev(addr, &value, 4);
 }
 
-void FunctionalPlatform::edgebert_command(uint32_t cmd) {
-    const auto& cfg = soc_.edgebert;
-    const int L = cfg.lanes, bmin = cfg.bias_range.min;
-    const int flip = static_cast<int>(field("flip_mem"));
-    hw::Sram& in_out = flip ? in1_ : in0_;
-    hw::Sram& mk_out = flip ? mk1_ : mk0_;
-    auto dma = [&](hw::Sram& sram, int row, int rows, uint64_t addr, bool to_sram) {
-        std::vector<uint8_t> buf(static_cast<size_t>(rows) * sram.row_bytes());
-        if (to_sram) {
-            copy_from_dev(buf.data(), addr, buf.size());
-            sram.write_rows(row, buf.data(), rows);
-        } else {
-            sram.read_rows(row, buf.data(), rows);
-            copy_to_dev(addr, buf.data(), buf.size());
-        }
-    };
-    const int len = static_cast<int>(field("dma_length")) + 1;
-    switch (cmd) {
-        case regs::kCmdMaskRead:
-        case regs::kCmdMaskWrite:
-            dma(flip ? mk1_ : mk0_, static_cast<int>(field(flip ? "base_mask1" : "base_mask0")), len,
-                eb_regs_[(cmd == regs::kCmdMaskRead ? regs::kMaskRdAddr : regs::kMaskWrAddr) / 4],
-                cmd == regs::kCmdMaskRead);
-            break;
-        case regs::kCmdInputRead:
-        case regs::kCmdInputWrite:
-            dma(flip ? in1_ : in0_, static_cast<int>(field(flip ? "base_input1" : "base_input0")), len,
-                eb_regs_[(cmd == regs::kCmdInputRead ? regs::kInputRdAddr : regs::kInputWrAddr) / 4],
-                cmd == regs::kCmdInputRead);
-            break;
-        case regs::kCmdAuxRead:
-        case regs::kCmdAuxWrite:
-            dma(aux_, static_cast<int>(field("aux_dma_base")), static_cast<int>(field("aux_dma_length")) + 1,
-                eb_regs_[(cmd == regs::kCmdAuxRead ? regs::kAuxRdAddr : regs::kAuxWrAddr) / 4], cmd == regs::kCmdAuxRead);
-            break;
-        case regs::kCmdMatmul: {
-            hw::fn::MatmulParams p;
-            p.n0 = static_cast<int>(field("n0")), p.n1 = static_cast<int>(field("n1")), p.m = static_cast<int>(field("m"));
-            p.a_bias = bmin + static_cast<int>(field("bias_act1"));
-            p.b_bias = bmin + static_cast<int>(field("bias_act2"));
-            p.out_bias = bmin + static_cast<int>(field("accum_bias"));
-            p.relu = field("is_relu"), p.add_bias = field("is_bias");
-            p.weight_bias = regs::field_value(eb_regs_[regs::kMatmulConfig / 4], 8, 8, true);
-            p.shift = static_cast<int>(field("accum_shift"));
-            const auto a = hw::decode_bitmask(in0_, mk0_, L, static_cast<int>(field("base_mask0")),
-                                              static_cast<int>(field("base_input0")), p.n0 * p.m / L);
-            const auto b = hw::decode_bitmask(in1_, mk1_, L, static_cast<int>(field("base_mask1")),
-                                              static_cast<int>(field("base_input1")), p.n1 * p.m / L);
-            const auto c = hw::fn::matmul(cfg, a.codes.data(), b.codes.data(), p);
-            hw::encode_vectors(cfg, in_out, mk_out, static_cast<int>(field("base_output_mask")),
-                               static_cast<int>(field("base_output")), c.data(), p.n0 * p.n1 / L);
-            break;
-        }
-        default: {
-            const int nv = static_cast<int>(field("num_vector")), rows = static_cast<int>(field("num_timestep"));
-            const int vec = nv * rows, row_len = nv * L;
-            const auto x = hw::decode_bitmask(in0_, mk0_, L, static_cast<int>(field("base_mask0")),
-                                              static_cast<int>(field("base_input0")), vec);
-            const int xb = bmin + static_cast<int>(field("bias_act1")), yb = bmin + static_cast<int>(field("bias_act2"));
-            const int ob = bmin + static_cast<int>(field("bias_act3"));
-            auto aux_rows = [&](const char* base) {
-                std::vector<uint8_t> v(static_cast<size_t>(row_len));
-                aux_.read_rows(static_cast<int>(field(base)), v.data(), nv);
-                return v;
-            };
-            std::vector<uint8_t> out;
-            if (cmd == regs::kCmdLayerNorm) {
-                const auto g = aux_rows("base_gamma"), be = aux_rows("base_beta");
-                out = hw::fn::sfu_layer_norm(cfg, x.codes.data(), xb, rows, row_len, g.data(),
-                                             bmin + static_cast<int>(field("bias_gamma")), be.data(),
-                                             bmin + static_cast<int>(field("bias_beta")), ob);
-            } else if (cmd == regs::kCmdSoftmax) {
-                const auto m = aux_rows("base_attn_span");
-                out = hw::fn::sfu_softmax(cfg, x.codes.data(), xb, rows, row_len, m.data(),
-                                          bmin + static_cast<int>(field("bias_attn_span")), ob);
-            } else if (cmd == regs::kCmdElementAdd) {
-                const auto y = hw::decode_bitmask(in1_, mk1_, L, static_cast<int>(field("base_mask1")),
-                                                  static_cast<int>(field("base_input1")), vec);
-                out = hw::fn::sfu_element_add(cfg, x.codes.data(), xb, y.codes.data(), yb, vec * L, ob);
-            } else {
-                const auto r = hw::fn::sfu_entropy(cfg, x.codes.data(), xb, rows, row_len,
-                                                   static_cast<uint16_t>(field("entropy_threshold")));
-                eb_status_ = (r.exit ? 3u : 2u) | (std::min<uint32_t>(r.h_q10[0], 0x3FFF) << 18);
-            }
-            if (!out.empty())
-                hw::encode_vectors(cfg, in_out, mk_out, static_cast<int>(field("base_output_mask")),
-                                   static_cast<int>(field("base_output")), out.data(), vec);
-        }
-    }
-    ++eb_commands_;
-    eb_ctrl_ |= regs::is_dma_command(cmd) ? regs::ctrl::kDmaDoneBit : regs::ctrl::kComputeDoneBit;
-    pending_irqs_.push_back(static_cast<uint32_t>(soc_.tiles_of(hw::TileKind::Edgebert)[0]->irq));
-}
+// edgebert_command: sim/functional/functional_edgebert.cpp
 
 void FunctionalPlatform::systolic_run() {
     auto r = [&](uint32_t off) { return sys_regs_[off / 4]; };
@@ -252,15 +159,11 @@ FunctionalPlatform::Outputs FunctionalPlatform::run(const compiler::CompiledMode
     eb_exec_state st{};
     const int rc = eb_execute(&platform, &prog, &st);
     if (rc) throw Error(fmt::format("functional platform: program failed at instruction {} (error {})", st.error_instr, rc));
-    auto read_f32 = [&](uint32_t id) {
-        const auto& t = m.program.tensors.at(id);
-        std::vector<float> out(size_t(t.rows) * t.cols);
-        for (uint32_t r = 0; r < t.rows; ++r) copy_from_dev(&out[size_t(r) * t.cols], t.addr + uint64_t(r) * t.ld * 4, t.cols * 4);
-        return out;
-    };
+    const DramReader rd = [&](uint64_t a, void* d, size_t n) { copy_from_dev(d, a, n); };
     Outputs o;
-    o.hidden = read_f32(m.hidden_out);
-    o.logits = read_f32(m.logits_out);
+    o.hidden = tensor_values(m.program.tensors.at(m.hidden_out), rd);
+    o.output_bytes = tensor_bytes(m.program.tensors.at(m.hidden_out), rd);
+    if (m.logits_out != compiler::kNoTensor) o.logits = tensor_values(m.program.tensors.at(m.logits_out), rd);
     o.entropies.assign(st.results, st.results + m.entropy_slots);
     o.edgebert_commands = eb_commands_;
     o.systolic_calls = sys_calls_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/lower/lowering.hpp"
+#include "hw/edgebert/command_check.hpp"
 #include "hw/edgebert/sram.hpp"
 #include "hw/mem/sparse_storage.hpp"
 #include "hw/soc/hal_backend.hpp"
@@ -25,6 +26,7 @@ public:
     // Loads the program's DRAM image, runs it, returns (hidden, logits).
     struct Outputs {
         std::vector<float> hidden, logits, entropies;
+        std::vector<uint8_t> output_bytes;  // hidden_out's raw elements
         uint64_t edgebert_commands = 0, systolic_calls = 0;
     };
     Outputs run(const compiler::CompiledModel& m);
@@ -45,11 +47,17 @@ public:
     void* map(uint64_t addr, size_t len) override;
     void unmap(void* ptr, uint64_t addr, size_t len, int write_back) override;
 
+    // The EdgeBERT tile's SRAMs and silicon-mode warnings (cycle and time 0), for tests.
+    const hw::Sram& edgebert_sram(hw::SramId s) const;
+    const std::vector<hw::CheckWarning>& edgebert_warnings() const { return eb_warnings_; }
+
 private:
     uint64_t dram_off(uint64_t addr, size_t len) const;
+    // The tile's command semantics (functional_edgebert.cpp): command_check.hpp decides, as in the SystemC tile.
     void edgebert_command(uint32_t cmd);
+    void edgebert_refuse(hw::regs::ErrorCause cause);
+    hw::Sram& sram(hw::SramId s);
     void systolic_run();
-    uint32_t field(const char* name) const;
 
     const hw::SocConfig& soc_;
     hw::SparseStorage dram_;
@@ -60,6 +68,7 @@ private:
     uint32_t sys_ctrl_ = 0;
     std::vector<uint32_t> pending_irqs_;
     uint64_t eb_commands_ = 0, sys_calls_ = 0;
+    std::vector<hw::CheckWarning> eb_warnings_;
 };
 
 }  // namespace edgebert::sim

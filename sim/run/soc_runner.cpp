@@ -13,6 +13,8 @@
 #include "hw/soc/native_hal.hpp"
 #include "hw/soc/soc.hpp"
 #include "sim/run/memory_report.hpp"
+#include "sim/run/tile_checks_report.hpp"
+#include "sim/run/tensor_readout.hpp"
 
 namespace edgebert::sim {
 
@@ -24,10 +26,14 @@ void fresh_simcontext() {
     sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
 }
 
-std::vector<float> read_f32(hw::Dram& dram, const eb_tensor& t) {
-    std::vector<float> out(size_t(t.rows) * t.cols);
-    for (uint32_t r = 0; r < t.rows; ++r) dram.read(t.addr + uint64_t(r) * t.ld * 4, &out[size_t(r) * t.cols], t.cols * 4);
-    return out;
+// The program's outputs: thesis-mode programs have no logits and leave their
+// result in the target's own format.
+void read_outputs(hw::Dram& dram, const compiler::CompiledModel& m, RunResult& r) {
+    const DramReader rd = [&](uint64_t a, void* d, size_t n) { dram.read(a, d, n); };
+    const auto& out = m.program.tensors.at(m.hidden_out);
+    r.hidden = tensor_values(out, rd);
+    r.output_bytes = tensor_bytes(out, rd);
+    if (m.logits_out != compiler::kNoTensor) r.logits = tensor_values(m.program.tensors.at(m.logits_out), rd);
 }
 
 // A GTKWave save file with the useful signals grouped per block.
@@ -50,6 +56,16 @@ void write_gtkw(const std::string& path, const std::string& vcd, const hw::Soc& 
                                       t + ".sfu.aux_rows_used"});
     group("DVFS", {t + ".ldo.vout", t + ".adpll.freq_mhz"});
     group("Interrupts", {std::string(soc.name()) + ".plic.ext_irq"});
+}
+
+// The tile's first refused command, for error messages.
+std::string refusals(hw::Soc& soc) {
+    for (const auto& r : soc.edgebert().control.log())
+        if (r.error != hw::regs::ErrorCause::kNone)
+            return fmt::format("; the EdgeBERT tile refused {} command(s), the first {} ({}) at {}",
+                               soc.edgebert().control.stats().errors, hw::regs::command_name(r.command),
+                               hw::regs::error_cause_name(r.error), r.issued.to_string());
+    return "";
 }
 
 }  // namespace
@@ -85,15 +101,18 @@ RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     r.total_cycles = ir.cycles;
     r.accounts = soc.iss().accounts();
     r.instructions = ir.instructions;
-    r.hidden = read_f32(soc.dram, m.program.tensors.at(m.hidden_out));
-    r.logits = read_f32(soc.dram, m.program.tensors.at(m.logits_out));
-    std::vector<float> res(static_cast<size_t>(m.entropy_slots));
-    soc.dram.read(results + 12, res.data(), res.size() * sizeof(float));  // eb_exec_state.results
-    r.entropies = res;
+    read_outputs(soc.dram, m, r);
+    // The executor's eb_exec_state (the same layout on RV64 and x86-64).
+    eb_exec_state st{};
+    soc.dram.read(results, &st, sizeof st);
+    r.entropies.assign(st.results, st.results + m.entropy_slots);
+    r.thesis_dma = {st.dma_words_read, st.dma_words_written, st.ref_read_cycles, st.ref_write_cycles};
     r.noc = soc.noc.stats_json();
     r.dram = soc.dram.stats_json();
     r.memory = memory_report(soc);
+    r.tile_checks = tile_checks_json(soc.edgebert().control);
     r.edgebert_commands = soc.edgebert().control.log().size();
+    for (const auto& rec : soc.edgebert().control.log()) r.edgebert_dma_bytes += rec.dma_bytes;
     r.systolic_calls = soc.systolic().stats().calls;
     r.events.dram_bits = (soc.dram.stats().bytes_read + soc.dram.stats().bytes_written +
                           soc.memory_tile().stats().dram_bytes_read + soc.memory_tile().stats().dram_bytes_written) * 8;
@@ -148,20 +167,22 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     if (!hooks.fst_path.empty()) soc.systolic().close_fst();
     if (rc != 0) {
         const auto& in = prog.instrs[state.error_instr];
-        throw Error(fmt::format("{} program failed at instruction {} (opcode {}, sub {}): error {} — see "
+        throw Error(fmt::format("{} program failed at instruction {} (opcode {}, sub {}): error {}{} — see "
                                 "`edgebert-sim compile --listing`",
-                                target_name, state.error_instr, in.op, in.sub, rc));
+                                target_name, state.error_instr, in.op, in.sub, rc, refusals(soc)));
     }
     r.total_cycles = end - start;
     r.accounts = soc.host.accounts();
     r.instructions = state.instrs_done;
-    r.hidden = read_f32(soc.dram, m.program.tensors.at(m.hidden_out));
-    r.logits = read_f32(soc.dram, m.program.tensors.at(m.logits_out));
+    read_outputs(soc.dram, m, r);
     r.entropies.assign(state.results, state.results + m.entropy_slots);
+    r.thesis_dma = {state.dma_words_read, state.dma_words_written, state.ref_read_cycles, state.ref_write_cycles};
     r.noc = soc.noc.stats_json();
     r.dram = soc.dram.stats_json();
     r.memory = memory_report(soc);
+    r.tile_checks = tile_checks_json(soc.edgebert().control);
     r.edgebert_commands = soc.edgebert().control.log().size();
+    for (const auto& rec : soc.edgebert().control.log()) r.edgebert_dma_bytes += rec.dma_bytes;
     r.systolic_calls = soc.systolic().stats().calls;
     auto& ev = r.events;
     auto& tile = soc.edgebert();

@@ -19,14 +19,21 @@ struct RunResult {
     std::string target;
     uint64_t total_cycles = 0;               // host cycles from program start to end
     std::map<hw::RegionKey, hw::CategoryCycles> accounts;
-    std::vector<float> hidden;               // last hidden states (seq x hidden)
-    std::vector<float> logits;
+    std::vector<float> hidden;               // last hidden states (seq x hidden; thesis: the last output)
+    std::vector<uint8_t> output_bytes;       // the same tensor's raw elements, for bit-exact comparisons
+    std::vector<float> logits;               // empty in thesis mode
     std::vector<float> entropies;
     double wall_s = 0;
     uint64_t instructions = 0;
     boost::json::object noc, dram;           // statistics of the run
     boost::json::object memory;              // caches, DMA coherence, warnings (sim/run/memory_report.hpp)
+    boost::json::object tile_checks;         // the EdgeBERT tile's checks (sim/run/tile_checks_report.hpp)
     uint64_t edgebert_commands = 0, systolic_calls = 0;
+    uint64_t edgebert_dma_bytes = 0;         // bytes the tile's DMA engines moved
+    // Thesis mode's DMA bookkeeping (runtime/include/eb_thesis.h), for the silicon DMA projection.
+    struct ThesisDma {
+        uint64_t words_read = 0, words_written = 0, ref_read_cycles = 0, ref_write_cycles = 0;
+    } thesis_dma;
 
     // Event counts for the energy model (hw/energy).
     struct Events {

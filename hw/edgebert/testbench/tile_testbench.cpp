@@ -131,8 +131,9 @@ std::vector<uint8_t> TileTestbench::fetch_operand(int dec, int mask_base, int in
     const int L = cfg_.lanes;
     write_reg(kUseAxi, 1);
     write_reg(kFlipMem, static_cast<uint32_t>(dec));
-    set_field(kBaseMask, dec ? 16 : 0, 12, static_cast<uint32_t>(mask_base));
-    set_field(kBaseInput, dec ? 16 : 0, 12, static_cast<uint32_t>(input_base));
+    // Write-outs read from the output bases of decoder flip_mem.
+    write_reg(kBaseOutput, field_bits(static_cast<uint32_t>(input_base), 0, 12) |
+                               field_bits(static_cast<uint32_t>(mask_base), 16, 12));
     const uint64_t mask_bytes = static_cast<uint64_t>(vectors) * cfg_.mask_word_bytes();
     const uint64_t input_addr = (addr + mask_bytes + 63) & ~uint64_t{63};
     write_reg(kMaskWrAddr, static_cast<uint32_t>(addr));

@@ -2,6 +2,8 @@
 // their boundaries, DMA burst splitting.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "common/rng.hpp"
 #include "hw/edgebert/bitmask_decoder.hpp"
 #include "hw/edgebert/dma_engine.hpp"
@@ -94,4 +96,26 @@ TEST_F(TileBlocks, DmaBurstsRespectLengthAnd4KiB) {
     EXPECT_EQ(DmaEngine::burst_count(cfg, 0x80000000, 65536), 32u);
     cfg.max_burst_beats = 16;
     EXPECT_EQ(DmaEngine::burst_count(cfg, 0x80000000, 4096), 32u);
+}
+
+// Silicon mode (edgebert.checks): addresses wrap modulo the depth.
+TEST(SramWrap, RowsIndexModuloTheDepthAndAccessesSplitAtTheEnd) {
+    Sram s("s", 8, 2, true);
+    std::vector<uint8_t> in(20 * 2);
+    for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<uint8_t>(i);
+    s.write_rows(6, in.data(), 4);  // rows 6, 7, 0, 1
+    EXPECT_EQ(s.row(6)[0], 0);
+    EXPECT_EQ(s.row(0)[0], 4);
+    EXPECT_EQ(s.row(9)[1], 7);  // row 9 is row 1
+    std::vector<uint8_t> out(4 * 2);
+    s.read_rows(14, out.data(), 4);  // rows 6, 7, 0, 1
+    EXPECT_EQ(out, std::vector<uint8_t>(in.begin(), in.begin() + 8));
+    s.write_rows(0, in.data(), 20);  // longer than the SRAM: the last 8 rows win
+    EXPECT_EQ(s.row(0)[0], 32);
+    EXPECT_EQ(s.row(3)[0], 38);
+    EXPECT_EQ(s.row(4)[0], 24);
+    EXPECT_EQ(s.high_water(), 8);
+    EXPECT_EQ(s.row_writes(), 24u);
+    Sram checked("c", 8, 2);
+    EXPECT_THROW(checked.write_rows(6, in.data(), 4), std::logic_error);
 }

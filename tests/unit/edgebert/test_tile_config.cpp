@@ -54,6 +54,10 @@ TEST(TileConfig, OverridesAndErrors) {
     expect_error(R"({"ldo": {"v_min": 0.9}})", "ldo");
     expect_error(R"({"dvfs_thresholds": [1, 2, 3]})", "expected 15");
     expect_error(R"({"act_total_bits": 9})", "act_format");
+    EXPECT_EQ(parse("{}").checks, CheckMode::Strict);
+    EXPECT_EQ(parse(R"({"checks": "silicon"})").checks, CheckMode::Silicon);
+    expect_error(R"({"checks": "lenient"})", "edgebert.checks");
+    expect_error(R"({"checks": "lenient"})", "strict, silicon");
 }
 
 TEST(RegisterMap, DocumentIsCurrent) {

@@ -255,9 +255,9 @@ TEST_F(TileErrors, EveryIllegalProgrammingCaseRaisesItsCauseAndInterrupt) {
         };
         // Unknown command.
         expect_cause(tb.command(13), ErrorCause::kUnknownCommand);
-        // DMA with the SRAM ports routed to compute.
+        // A write-out with the SRAM read responses routed to compute (reads work either way).
         tb.write_reg(kUseAxi, 0);
-        expect_cause(tb.command(kCmdMaskRead), ErrorCause::kBadMode);
+        expect_cause(tb.command(kCmdMaskWrite), ErrorCause::kBadMode);
         // DMA from an unmapped address: the memory answers with an error.
         tb.write_reg(kUseAxi, 1);
         tb.write_reg(kMaskRdAddr, 0x1000);

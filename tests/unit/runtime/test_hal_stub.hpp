@@ -8,7 +8,7 @@
 
 namespace edgebert::test {
 
-constexpr int kCostKinds = EB_COST_INT8_CONVERT_ELEM + 1;
+constexpr int kCostKinds = EB_COST_INT32_MAC + 1;
 
 struct ChargeLog {
     uint64_t units[kCostKinds] = {};  // total units per kind

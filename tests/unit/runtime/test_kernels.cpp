@@ -735,5 +735,116 @@ TEST(RuntimeFp32, EmptyShapesChargeNothing) {
     EXPECT_EQ(x, 1.0f);
 }
 
+// ------------------------------------------------- INT32 (thesis baseline) ---
+
+// Two's complement wrap of the low 32 bits, independently of the kernel's helper.
+int32_t low32(uint64_t v) {
+    const uint32_t u = static_cast<uint32_t>(v);
+    int32_t r;
+    std::memcpy(&r, &u, sizeof r);
+    return r;
+}
+
+TEST(RuntimeInt32, NaiveMatmulWrapsModulo2To32LikeAnIndependentLoop) {
+    std::mt19937_64 rng(41);
+    struct Shape {
+        int m, n, k;
+        size_t pad_a, pad_b, pad_c;
+        bool full_range;  // operands over all of int32: products and sums wrap
+    };
+    for (const Shape& s : std::vector<Shape>{{1, 1, 1, 0, 0, 0, true},
+                                             {3, 5, 7, 0, 0, 0, true},
+                                             {16, 8, 64, 2, 3, 1, true},
+                                             {9, 13, 300, 0, 5, 4, false},
+                                             {32, 32, 32, 1, 0, 0, true}}) {
+        const size_t lda = s.k + s.pad_a, ldb = s.n + s.pad_b, ldc = s.n + s.pad_c;
+        std::vector<int32_t> a(s.m * lda), b(s.k * ldb), c(s.m * ldc, 0x5A5A5A5A);
+        // INT8-range operands (the baseline's data) still overflow int32 over a long
+        // enough contraction once intermediates feed the next product; full-range
+        // operands wrap on the first multiply.
+        std::uniform_int_distribution<int32_t> full(INT32_MIN, INT32_MAX), small(-127, 127);
+        for (auto& v : a) v = s.full_range ? full(rng) : small(rng) * 9000;
+        for (auto& v : b) v = s.full_range ? full(rng) : small(rng) * 9000;
+        reset_charges();
+        eb_k_matmul_i32_naive(a.data(), lda, b.data(), ldb, c.data(), ldc, s.m, s.n, s.k);
+        const std::string what = "i32 naive " + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
+        expect_charges({{EB_COST_INT32_MAC, static_cast<uint64_t>(s.m) * s.n * s.k}}, what);
+        bool wrapped = false;
+        for (int i = 0; i < s.m; ++i) {
+            for (int j = 0; j < s.n; ++j) {
+                uint64_t sum = 0;  // arithmetic modulo 2^64, reduced to 2^32 at the end
+                int64_t exact = 0;
+                for (int p = 0; p < s.k; ++p) {
+                    const int64_t prod = int64_t(a[i * lda + p]) * int64_t(b[p * ldb + j]);
+                    sum += static_cast<uint64_t>(prod);
+                    if (!s.full_range) exact += prod;
+                }
+                ASSERT_EQ(c[i * ldc + j], low32(sum)) << what << " at (" << i << ", " << j << ")";
+                if (!s.full_range && (exact > INT32_MAX || exact < INT32_MIN)) wrapped = true;
+            }
+            for (size_t j = s.n; j < ldc; ++j) ASSERT_EQ(c[i * ldc + j], 0x5A5A5A5A) << what << ": padding";
+        }
+        if (!s.full_range) {
+            EXPECT_TRUE(wrapped) << what << ": some sum should exceed int32";
+        }
+    }
+    // k = 0: c = 0, nothing charged.
+    int32_t one = 1, out = 7;
+    reset_charges();
+    eb_k_matmul_i32_naive(&one, 1, &one, 1, &out, 1, 1, 1, 0);
+    expect_charges({}, "i32 naive k = 0");
+    EXPECT_EQ(out, 0);
+}
+
+TEST(RuntimeInt32, TransposeU32WithStrides) {
+    std::mt19937_64 rng(43);
+    for (const auto& [rows, cols] : std::vector<std::pair<int, int>>{{1, 1}, {3, 17}, {16, 16}, {33, 50}, {64, 1}}) {
+        const size_t lds = cols + 3, ldd = rows + 2;
+        std::vector<uint32_t> src(rows * lds), dst(cols * ldd, 0xDEADBEEF);
+        for (auto& v : src) v = static_cast<uint32_t>(rng());
+        reset_charges();
+        eb_k_transpose_u32(src.data(), lds, dst.data(), ldd, rows, cols);
+        expect_charges({{EB_COST_TRANSPOSE_ELEM, static_cast<uint64_t>(rows) * cols}}, "transpose_u32");
+        for (int j = 0; j < cols; ++j)
+            for (size_t i = 0; i < ldd; ++i)
+                ASSERT_EQ(dst[j * ldd + i], i < static_cast<size_t>(rows) ? src[i * lds + j] : 0xDEADBEEF);
+    }
+}
+
+TEST(RuntimeInt32, I32ToI8ShiftsArithmeticallyThenSaturates) {
+    std::mt19937_64 rng(47);
+    std::vector<int32_t> x = {0, 1, -1, 2, -2, 3, -3, 127, -127, 128, -128, 255, -255, 256, -256, 1000, -1000,
+                              INT32_MAX, INT32_MIN, INT32_MIN + 1};
+    std::uniform_int_distribution<int32_t> full(INT32_MIN, INT32_MAX), mid(-70000, 70000);
+    for (int i = 0; i < 2000; ++i) x.push_back(i % 2 ? full(rng) : mid(rng));
+    for (int shift : {0, 1, 2, 7, 8, 13, 24, 30, 31}) {
+        std::vector<int8_t> q(x.size(), 99);
+        reset_charges();
+        eb_k_i32_to_i8(x.data(), x.size(), shift, q.data());
+        expect_charges({{EB_COST_INT8_CONVERT_ELEM, x.size()}}, "i32_to_i8");
+        for (size_t i = 0; i < x.size(); ++i) {
+            // floor(x / 2^shift), exact in double for int32 x.
+            const double f = std::floor(static_cast<double>(x[i]) / std::ldexp(1.0, shift));
+            const int want = static_cast<int>(std::max(-127.0, std::min(127.0, f)));
+            ASSERT_EQ(q[i], want) << "x " << x[i] << " shift " << shift;
+        }
+    }
+    // -1 >> s stays -1 (an arithmetic shift rounds toward minus infinity); -128 saturates to -127.
+    const int32_t neg[] = {-1, -3, -128 * 4};
+    int8_t out[3];
+    eb_k_i32_to_i8(neg, 3, 2, out);
+    EXPECT_EQ(out[0], -1);
+    EXPECT_EQ(out[1], -1);
+    EXPECT_EQ(out[2], -127);
+    // Shifts beyond [0, 31] are clamped.
+    const int32_t big[] = {INT32_MIN, 1 << 20};
+    eb_k_i32_to_i8(big, 2, 40, out);
+    EXPECT_EQ(out[0], -1);
+    EXPECT_EQ(out[1], 0);
+    eb_k_i32_to_i8(big, 2, -3, out);
+    EXPECT_EQ(out[0], -127);
+    EXPECT_EQ(out[1], 127);
+}
+
 }  // namespace
 }  // namespace edgebert
