@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <iostream>
 
 #include "common/error.hpp"
@@ -40,12 +42,37 @@ hw::SocConfig load_soc(const std::string& path_or_empty) {
     return hw::load_soc_config(path_or_empty);
 }
 
+std::vector<std::string> heads_of(const std::vector<std::string>& synthesized_tensors) {
+    std::vector<std::string> heads;
+    auto add = [&](const std::string& h) {
+        if (std::find(heads.begin(), heads.end(), h) == heads.end()) heads.push_back(h);
+    };
+    for (const auto& n : synthesized_tensors) {
+        const auto hw = n.find("highway.");
+        if (hw != std::string::npos) {
+            const auto dot = n.find('.', hw + 8);
+            add(n.substr(hw, dot == std::string::npos ? std::string::npos : dot - hw));
+        } else if (n.find("pooler") != std::string::npos) {
+            add("pooler");
+        } else if (n.find("classifier") != std::string::npos) {
+            add("classifier");
+        } else {
+            add(n);
+        }
+    }
+    return heads;
+}
+
 LoadedWeights load_weights(const model::AlbertConfig& c, const std::string& path_or_empty,
                            uint64_t seed) {
     if (path_or_empty.empty()) {
-        return {model::synthetic_albert_weights(c, seed), fmt::format("synthetic(seed={})", seed)};
+        LoadedWeights lw{model::synthetic_albert_weights(c, seed), fmt::format("synthetic(seed={})", seed), {}};
+        lw.synthetic_heads = {"pooler", "classifier"};
+        for (int l = 0; l < c.num_hidden_layers; ++l) lw.synthetic_heads.push_back(fmt::format("highway.{}", l));
+        return lw;
     }
-    LoadedWeights lw{model::load_albert_weights(path_or_empty, c, seed), path_or_empty};
+    LoadedWeights lw{model::load_albert_weights(path_or_empty, c, seed), path_or_empty, {}};
+    lw.synthetic_heads = heads_of(lw.weights.synthesized);
     if (!lw.weights.synthesized.empty()) {
         std::cerr << fmt::format(
             "warning: {}: {} head tensor(s) missing (classifier / off-ramps, e.g. '{}'); "

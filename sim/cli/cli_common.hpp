@@ -40,7 +40,13 @@ hw::SocConfig load_soc(const std::string& path_or_empty);
 struct LoadedWeights {
     model::AlbertWeights weights;
     std::string source;  // file path, or "synthetic(seed=N)"
+    // Heads ("pooler", "classifier", "highway.<l>") a weights file lacked and that
+    // were filled with synthetic values; every head when the weights are synthetic.
+    std::vector<std::string> synthetic_heads;
+    bool from_file() const { return source.rfind("synthetic(", 0) != 0; }
 };
+// The heads that synthesized tensor names (HF names) belong to, in model order.
+std::vector<std::string> heads_of(const std::vector<std::string>& synthesized_tensors);
 // From --weights if given, else the synthetic weights of `seed`.
 LoadedWeights load_weights(const model::AlbertConfig& c, const std::string& path_or_empty,
                            uint64_t seed);

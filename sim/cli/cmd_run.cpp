@@ -18,6 +18,7 @@
 #include "hw/formats/pruning.hpp"
 #include "sim/cli/cli_common.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/progress.hpp"
 #include "sim/cli/report_csv.hpp"
 #include "sim/cli/thesis_report.hpp"
 #include "sim/run/memory_report.hpp"
@@ -82,6 +83,25 @@ boost::json::object target_json(const sim::RunResult& r) {
     return t;
 }
 
+// "classifier, highway.0-11": head names with the off-ramps' layers as ranges.
+std::string head_list(const std::vector<std::string>& heads) {
+    std::string out, ramps;
+    std::vector<int> layers;
+    for (const auto& h : heads) {
+        if (h.rfind("highway.", 0) == 0) layers.push_back(std::stoi(h.substr(8)));
+        else out += (out.empty() ? "" : ", ") + h;
+    }
+    for (size_t i = 0; i < layers.size();) {
+        size_t j = i;
+        while (j + 1 < layers.size() && layers[j + 1] == layers[j] + 1) ++j;
+        ramps += (ramps.empty() ? "highway." : ",") +
+                 (j > i ? fmt::format("{}-{}", layers[i], layers[j]) : std::to_string(layers[i]));
+        i = j + 1;
+    }
+    if (!ramps.empty()) out += (out.empty() ? "" : ", ") + ramps;
+    return out;
+}
+
 struct Accuracy {
     double max_abs_err = 0, cosine = 0;
     bool argmax_agree = false;
@@ -109,7 +129,7 @@ int cmd_run(const std::vector<std::string>& args) {
     po::options_description desc("options");
     WorkloadOptions w;
     std::string json_path, csv_path, targets = "edgebert,systolic,cpu", mode = "optimized", waves_dir;
-    bool quiet = false, dma_projection = false;
+    bool quiet = false, dma_projection = false, allow_synthetic_heads = false;
     std::string window, host;
     double early_exit = 0;
     w.add_to(desc);
@@ -123,6 +143,8 @@ int cmd_run(const std::vector<std::string>& args) {
         ("host", po::value(&host)->default_value("native"), "native (CPU work from the cost table) | iss (firmware on the RISC-V core)")
         ("early-exit", po::value(&early_exit)->default_value(0.0),
          "EdgeBERT target: off-ramps after every layer, and stop when the tile's entropy unit finds H <= E_T")
+        ("allow-synthetic-heads", po::bool_switch(&allow_synthetic_heads),
+         "let --early-exit use off-ramps a --weights file lacks (filled with synthetic values)")
         ("silicon-dma-projection", po::bool_switch(&dma_projection),
          "thesis mode: also report read/write projected as the silicon study did (docs/thesis-mode.md)")
         ("quiet", po::bool_switch(&quiet), "no progress line on stderr");
@@ -166,6 +188,13 @@ int cmd_run(const std::vector<std::string>& args) {
     const auto& input = pm.input;
     const auto& act_max = pm.act_max;
     const auto& ref = pm.reference;
+    std::vector<std::string> synthetic_ramps;
+    for (const auto& h : lw.synthetic_heads)
+        if (h.rfind("highway.", 0) == 0) synthetic_ramps.push_back(h);
+    if (early_exit > 0 && lw.from_file() && !synthetic_ramps.empty() && !allow_synthetic_heads)
+        throw Error(fmt::format("--early-exit: {} lacks {} off-ramp head(s) ({}); their entropies would come from "
+                                "synthetic values. Give a checkpoint with the off-ramps, or --allow-synthetic-heads",
+                                lw.source, synthetic_ramps.size(), head_list(synthetic_ramps)));
 
     boost::json::object report, tj;
     report["model"] = cfg.name;
@@ -176,6 +205,9 @@ int cmd_run(const std::vector<std::string>& args) {
     report["layers"] = layers;
     report["weights"] = lw.source;
     report["prune"] = w.prune;
+    boost::json::array heads;
+    for (const auto& h : lw.synthetic_heads) heads.push_back(boost::json::string(h));
+    report["synthetic_heads"] = heads;
     std::map<std::string, uint64_t> totals;
     uint64_t sim_cycles = 0;
     double sim_wall = 0;
@@ -193,19 +225,12 @@ int cmd_run(const std::vector<std::string>& args) {
             copt.exit_threshold = early_exit;
         }
         const auto compiled = compiler::compile_model(cfg, lw.weights, input, soc, copt, act_max);
+        int exited_after = 0;  // early exit: the layer the program stopped after (0: ran every layer)
         sim::RunHooks hooks;
-        auto last = std::chrono::steady_clock::now();
-        const auto t_start = last;
-        if (!quiet)
-            hooks.on_region = [&](const hw::RegionKey& k, uint64_t cyc) {
-                const auto now = std::chrono::steady_clock::now();
-                if (now - last < std::chrono::milliseconds(250)) return;
-                last = now;
-                const double s = std::chrono::duration<double>(now - t_start).count();
-                std::cerr << fmt::format("\r[{}] layer {} {:<16} {:<22} {:>12} cycles  {:6.2f} M cycles/s   ", name,
-                                         k.layer, kModules[k.module], k.op, cyc, cyc / std::max(s, 1e-9) / 1e6)
-                          << std::flush;
-            };
+        uint64_t regions = 0;
+        for (const auto& in : compiled.program.instrs) regions += in.op == EB_OP_REGION;
+        Progress progress(name, regions, Progress::stderr_is_terminal());
+        if (!quiet) hooks.on_region = [&](const hw::RegionKey& k, uint64_t cyc) { progress.region(k, cyc); };
         if (host == "iss") hooks.iss_executor = std::string(EDGEBERT_FIRMWARE_DIR) + "/executor.elf";
         if (!waves_dir.empty()) {
             hooks.vcd_path = waves_dir + "/" + name + ".vcd";
@@ -213,10 +238,11 @@ int cmd_run(const std::vector<std::string>& args) {
             if (t == compiler::Target::Systolic) hooks.fst_path = waves_dir + "/systolic_rtl.fst";
         }
         const auto r = sim::run_on_soc(soc, compiled, name, hooks);
-        if (!quiet && last != t_start) std::cerr << "\r" << std::string(110, ' ') << "\r";
+        if (!quiet) progress.finish();
         auto j = target_json(r);
         if (compiled.exit_slot >= 0) {
             const int exit_layer = static_cast<int>(r.entropies.at(static_cast<size_t>(compiled.exit_slot)));
+            exited_after = exit_layer;
             const double h = r.entropies.at(static_cast<size_t>(compiled.exit_slot) + 1);
             boost::json::array ramps;
             for (int l = 1; l <= layers; ++l) ramps.push_back(r.entropies.at(static_cast<size_t>(l)));
@@ -260,6 +286,11 @@ int cmd_run(const std::vector<std::string>& args) {
                                    "thesis mode replays the published software, which omits operators (no activation; "
                                    "no softmax / layer norm on the CPU and systolic targets) and keeps integer data "
                                    "unscaled; its outputs are checked against the functional platform instead"}};
+        } else if (t == compiler::Target::Edgebert && exited_after > 0) {
+            report["accuracy"] = {{"not_applicable",
+                                   fmt::format("the program exited after layer {} of {}: the last layer's hidden "
+                                               "states were not computed (the exit is in targets.edgebert.early_exit)",
+                                               exited_after, layers)}};
         } else if (t == compiler::Target::Edgebert) {
             const auto acc = accuracy(r.hidden, ref.last_hidden.data, r.logits, ref.logits);
             report["accuracy"] = {{"max_abs_err", acc.max_abs_err}, {"cosine", acc.cosine},
@@ -284,9 +315,12 @@ int cmd_run(const std::vector<std::string>& args) {
                      {"simulated_cycles_per_s", sim_wall > 0 ? sim_cycles / sim_wall : 0.0}};
 
     // The table a person reads at a glance.
-    std::cout << fmt::format("{} on {}  ({} mode, {} tokens, {} layer{}, {} host)\n\n", cfg.name, soc.name,
+    std::cout << fmt::format("{} on {}  ({} mode, {} tokens, {} layer{}, {} host{})\n\n", cfg.name, soc.name,
                              compiler::mode_name(cmode), seq_len, layers, layers > 1 ? "s" : "",
-                             host == "iss" ? "RISC-V ISS" : "native");
+                             host == "iss" ? "RISC-V ISS" : "native",
+                             lw.synthetic_heads.empty() ? ""
+                             : lw.from_file()           ? "; synthetic heads: " + head_list(lw.synthetic_heads)
+                                                        : "; synthetic weights");
     std::cout << fmt::format("{:<10} {:>14}  {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
                              "target", "total cycles", "register", "read", "write", "compute", "malloc", "memset",
                              "transpose", "cpu_comp", "flush");

@@ -1,0 +1,43 @@
+# A weights file without the off-ramps: the run says which heads are synthetic
+# (JSON synthetic_heads, the table header) and --early-exit refuses them unless
+# --allow-synthetic-heads is given.
+set(full ${WORK}/full.safetensors)
+set(stripped ${WORK}/no_offramps.safetensors)
+file(MAKE_DIRECTORY ${WORK})
+execute_process(COMMAND ${SIM} reference --model ${MODEL} --layers 1 --seq-len 16 --save-weights ${full}
+                RESULT_VARIABLE rc OUTPUT_QUIET)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "reference --save-weights failed: ${rc}")
+endif()
+execute_process(COMMAND python3 ${STRIP} ${full} ${stripped} "highway." RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "strip_heads.py failed: ${rc}")
+endif()
+set(common --model ${MODEL} --weights ${stripped} --layers 2 --seq-len 16 --targets edgebert --quiet)
+execute_process(COMMAND ${SIM} run ${common} --early-exit 0.5 RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "lacks 2 off-ramp head\\(s\\) \\(highway.0-1\\).*--allow-synthetic-heads")
+  message(FATAL_ERROR "expected a refusal with exit 1, got ${rc}: ${err}")
+endif()
+execute_process(COMMAND ${SIM} run ${common} --early-exit 0.5 --allow-synthetic-heads --json ${WORK}/r.json
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "run with --allow-synthetic-heads failed: ${rc}: ${err}")
+endif()
+if(NOT out MATCHES "synthetic heads: highway.0-1")
+  message(FATAL_ERROR "the table header does not name the synthetic heads:\n${out}")
+endif()
+file(READ ${WORK}/r.json json)
+string(JSON n LENGTH "${json}" synthetic_heads)
+string(JSON h0 GET "${json}" synthetic_heads 0)
+if(NOT n EQUAL 2 OR NOT h0 STREQUAL "highway.0")
+  message(FATAL_ERROR "synthetic_heads: ${n} entries, first '${h0}'")
+endif()
+# Without --early-exit nothing is refused; the full file has no synthetic head.
+execute_process(COMMAND ${SIM} run --model ${MODEL} --weights ${full} --layers 1 --seq-len 16 --targets edgebert
+                --quiet --json ${WORK}/f.json RESULT_VARIABLE rc OUTPUT_QUIET)
+file(READ ${WORK}/f.json json)
+string(JSON n LENGTH "${json}" synthetic_heads)
+if(NOT rc EQUAL 0 OR NOT n EQUAL 0)
+  message(FATAL_ERROR "full weights: rc ${rc}, ${n} synthetic heads")
+endif()
+message(STATUS "synthetic heads ok")
