@@ -237,25 +237,41 @@ void plan_sfu(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
             fmt::format("num_vector <= {} and num_timestep <= {}", cfg.max_num_vector, cfg.max_num_timestep),
             "beyond this configuration's limits: refused in both modes", shape);
     }
+    // The fields the operation uses (the list per command in docs/register-map.md
+    // is checked against this by tests/unit/edgebert/test_register_map_commands.cpp).
     j.x_bias = bmin + f.i("bias_act1");
-    j.y_bias = bmin + f.i("bias_act2");
-    j.out_bias = bmin + f.i("bias_act3");
     j.x_mask_base = f.i("base_mask0");
     j.x_input_base = f.i("base_input0");
-    j.y_mask_base = f.i("base_mask1");
-    j.y_input_base = f.i("base_input1");
-    j.out_decoder = f.i("flip_mem");
-    j.out_input_base = f.i("base_output");
-    j.out_mask_base = f.i("base_output_mask");
-    j.gamma_row = f.i("base_gamma");
-    j.beta_row = f.i("base_beta");
-    j.span_row = f.i("base_attn_span");
-    j.gamma_bias = bmin + f.i("bias_gamma");
-    j.beta_bias = bmin + f.i("bias_beta");
-    j.span_bias = bmin + f.i("bias_attn_span");
-    j.threshold_q10 = static_cast<uint16_t>(f("entropy_threshold"));
-    j.entropy_scale = f.i("entropy_scale");
-    j.direct_level = f.i("direct_level");
+    if (j.op == SfuOp::ElementAdd) {
+        j.y_bias = bmin + f.i("bias_act2");
+        j.y_mask_base = f.i("base_mask1");
+        j.y_input_base = f.i("base_input1");
+    }
+    if (sfu_writes_output(j.op)) {
+        j.out_bias = bmin + f.i("bias_act3");
+        j.out_decoder = f.i("flip_mem");
+        j.out_input_base = f.i("base_output");
+        j.out_mask_base = f.i("base_output_mask");
+    }
+    if (j.op == SfuOp::LayerNorm) {
+        j.gamma_row = f.i("base_gamma");
+        j.beta_row = f.i("base_beta");
+        j.gamma_bias = bmin + f.i("bias_gamma");
+        j.beta_bias = bmin + f.i("bias_beta");
+    }
+    if (j.op == SfuOp::Softmax) {
+        j.span_row = f.i("base_attn_span");
+        j.span_bias = bmin + f.i("bias_attn_span");
+    }
+    if (j.op == SfuOp::Entropy || j.op == SfuOp::Dvfs) j.threshold_q10 = static_cast<uint16_t>(f("entropy_threshold"));
+    if (j.op == SfuOp::Dvfs) {
+        j.entropy_scale = f.i("entropy_scale");
+        j.direct_level = f.i("direct_level");
+        static const char* const dco[] = {"dco_codes_0_4", "dco_codes_5_9", "dco_codes_10_14"};
+        static const char* const ldo[] = {"ldo_codes_0_3", "ldo_codes_4_7", "ldo_codes_8_11", "ldo_codes_12_15"};
+        for (int l = 0; l < 15; ++l) j.dco_codes[l] = regs::field_value(f(dco[l / 5]), (l % 5) * 6, 6);
+        for (int l = 0; l < 16; ++l) j.ldo_codes[l] = regs::field_value(f(ldo[l / 4]), (l % 4) * 8, 8);
+    }
     if (stops(p)) return;
     const int vec = j.num_vector * j.num_timestep, d = j.out_decoder;
     Regions r(cfg, f, p);

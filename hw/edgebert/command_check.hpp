@@ -68,7 +68,8 @@ struct MatmulJob {
     int out_mask_base = 0, out_input_base = 0;
 };
 
-// Commands 8-12.
+// Commands 8-12. Only the fields the operation uses are decoded; the others keep
+// their defaults (docs/register-map.md, "Commands").
 enum class SfuOp { LayerNorm, Softmax, ElementAdd, Entropy, Dvfs };
 struct SfuJob {
     SfuOp op = SfuOp::LayerNorm;
@@ -82,6 +83,8 @@ struct SfuJob {
     uint16_t threshold_q10 = 0;
     int entropy_scale = 0;
     int direct_level = 0;                             // DVFS with scale 0
+    std::array<int, 15> dco_codes{};                  // DVFS: DCO code of levels 0-14 (15: the top code)
+    std::array<int, 16> ldo_codes{};                  // DVFS: LDO code of levels 0-15
 };
 inline bool sfu_writes_output(SfuOp op) {
     return op == SfuOp::LayerNorm || op == SfuOp::Softmax || op == SfuOp::ElementAdd;

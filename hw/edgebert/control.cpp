@@ -261,10 +261,10 @@ void Control::dma_thread() {
     }
 }
 
-void Control::apply_dvfs_level(int level) {
-    const int dco = level < 15 ? regs::field_value(regs_[(regs::kDcoCodes0 / 4) + level / 5], (level % 5) * 6, 6)
-                               : b_.adpll->max_code();
-    const int ldo = regs::field_value(regs_[(regs::kLdoCodes0 / 4) + level / 4], (level % 4) * 8, 8);
+void Control::apply_dvfs_level(const SfuJob& job, int level) {
+    // The codes as they were at the command write (plan_command), like every field.
+    const int dco = level < 15 ? job.dco_codes.at(static_cast<size_t>(level)) : b_.adpll->max_code();
+    const int ldo = job.ldo_codes.at(static_cast<size_t>(level));
     const int dco_c = std::min(dco, b_.adpll->max_code());
     const int ldo_c = std::min(ldo, b_.ldo->max_code());
     // Raise the supply before the clock, lower the clock before the supply, so
@@ -299,7 +299,7 @@ void Control::compute_thread() {
             if (s.error == ErrorCause::kNone && pc.command == regs::kCmdDvfs) {
                 const int level = pc.sfu.entropy_scale > 0 ? s.dvfs_level : pc.sfu.direct_level;
                 const auto t0 = sc_core::sc_time_stamp();
-                apply_dvfs_level(level);
+                apply_dvfs_level(pc.sfu, level);
                 // Switching time is part of the command (in cycles of the new clock).
                 o.cycles += static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / b_.adpll->period() + 0.5);
             }

@@ -120,7 +120,7 @@ private:
     void warn(PendingCommand* pc, uint32_t command, const std::vector<CheckViolation>& warnings);
     void finish(PendingCommand& pc, const UnitOutcome& outcome, sc_core::sc_time started,
                 uint64_t dma_bytes);
-    void apply_dvfs_level(int level);
+    void apply_dvfs_level(const SfuJob& job, int level);
 
     void dma_thread();
     void compute_thread();

@@ -138,6 +138,84 @@ const Field kRegisterFields[] = {
 // clang-format on
 const int kNumRegisterFields = static_cast<int>(sizeof(kRegisterFields) / sizeof(kRegisterFields[0]));
 
+namespace {
+constexpr const char* kDmaIrq = "one pulse when it completes (kCtrl dma_done) or is refused (kCtrl cause)";
+constexpr const char* kComputeIrq = "one pulse when it completes (kCtrl compute_done) or is refused (kCtrl cause)";
+}  // namespace
+// What the original's layer norm, softmax and element add have in common.
+#define EB_SFU_DEPENDS                                                                                          \
+    "0x20 (num_vector, num_timestep, bias fields); base_input0, and fresh writes of 0x14 / 0x18 / 0x20 (tokens " \
+    "of the decoder); use_gb = 1; use_axi = 0; flip_mem (operand and result memory); base_output (result)"
+
+// clang-format off
+const CommandRegisters kCommandRegisters[] = {
+    {kCmdMaskRead, {"flip_mem", "base_mask0", "base_mask1", "dma_length", "mask_rd_addr"}, {},
+     "dma_length [11:0] (0x40), mask_rd_addr (0x28)",
+     "flip_mem (target decoder); writes from mask entry 0 (no base)", "IRQs[2] (mask rd)", kDmaIrq},
+    {kCmdMaskWrite, {"flip_mem", "base_output_mask", "dma_length", "mask_wr_addr"}, {"use_axi"},
+     "dma_length [11:0], mask_wr_addr (0x2C)",
+     "base_output [11:0] as mask entries (written at least once before; token-like); flip_mem; use_axi = 1",
+     "IRQs[3] (mask wr)", kDmaIrq},
+    {kCmdInputRead, {"flip_mem", "base_input0", "base_input1", "dma_length", "input_rd_addr"}, {},
+     "dma_length [11:0], input_rd_addr (0x30)",
+     "flip_mem (target decoder); writes from input byte 0 (no base)", "IRQs[4] (input rd)", kDmaIrq},
+    {kCmdInputWrite, {"flip_mem", "base_output", "dma_length", "input_wr_addr"}, {"use_axi"},
+     "dma_length [11:0], input_wr_addr (0x34)",
+     "base_output [11:0] in bytes (written at least once before; token-like); flip_mem; use_axi = 1",
+     "IRQs[5] (input wr)", kDmaIrq},
+    {kCmdAuxRead, {"aux_dma_base", "aux_dma_length", "aux_rd_addr"}, {},
+     "aux_dma_length [7:0] (0x44), aux_rd_addr (0x38)",
+     "nothing; writes from aux byte 0", "IRQs[6] (aux rd)", kDmaIrq},
+    {kCmdAuxWrite, {"aux_dma_base", "aux_dma_length", "aux_wr_addr"}, {"use_axi"},
+     "aux_dma_length [7:0], aux_wr_addr (0x3C)",
+     "use_axi = 1; reads from aux byte 0 (no base_output)", "IRQs[7] (aux wr)", kDmaIrq},
+    {kCmdMatmul, {"flip_mem", "is_relu", "is_bias", "weight_bias", "accum_bias", "accum_shift", "n0", "n1", "m",
+                  "base_input0", "base_input1", "base_mask0", "base_mask1", "bias_act1", "bias_act2",
+                  "base_output", "base_output_mask"},
+     {"use_axi", "use_gb"},
+     "n0, n1, m (0x10)",
+     "reset_mode = 0x81; fresh writes of 0x14 (base_input0/1) and 0x18 (a token each); 0x0C (is_relu, is_bias, "
+     "weight_bias, accum_bias, accum_shift; polled); base_output written once; use_axi = 0; use_gb = 0; flip_mem "
+     "(result memory)",
+     "IRQs[0] (matmul done)", kComputeIrq},
+    {kCmdLayerNorm, {"flip_mem", "base_input0", "base_mask0", "base_gamma", "base_beta", "bias_gamma", "bias_beta",
+                     "num_vector", "num_timestep", "bias_act1", "bias_act3", "base_output", "base_output_mask"},
+     {"use_axi", "use_gb", "gb_mode"},
+     "-",
+     "gb_mode bit 0; 0x1C (base_gamma, bias_gamma, bias_beta; beta is read at base_gamma); reset_mode bit 2 of "
+     "decoder flip_mem; " EB_SFU_DEPENDS, "IRQs[1] (GB done)", kComputeIrq},
+    {kCmdSoftmax, {"flip_mem", "base_input0", "base_mask0", "base_attn_span", "bias_attn_span", "num_vector",
+                   "num_timestep", "bias_act1", "bias_act3", "base_output", "base_output_mask"},
+     {"use_axi", "use_gb", "gb_mode"},
+     "-",
+     "gb_mode bit 1; 0x1C (base_attn_span, bias_attn_span); reset_mode bit 3 of decoder flip_mem; " EB_SFU_DEPENDS,
+     "IRQs[1] (GB done)", kComputeIrq},
+    {kCmdElementAdd, {"flip_mem", "base_input0", "base_input1", "base_mask0", "base_mask1", "num_vector",
+                      "num_timestep", "bias_act1", "bias_act2", "bias_act3", "base_output", "base_output_mask"},
+     {"use_axi", "use_gb", "gb_mode"},
+     "-",
+     "gb_mode bit 2; base_input1 as well; reset_mode bit 5 of decoder flip_mem; " EB_SFU_DEPENDS,
+     "IRQs[1] (GB done)", kComputeIrq},
+    {kCmdEntropy, {"base_input0", "base_mask0", "num_vector", "num_timestep", "bias_act1", "entropy_threshold"},
+     {"use_axi", "use_gb", "gb_mode"},
+     "-",
+     "gb_mode bit 3; entropy_threshold (0x24); num_vector (0x20; num_timestep ignored); base_input0 (its decoder "
+     "reloads bases between rounds, no token); reset_mode bit 4 of decoder flip_mem; use_gb = 1; use_axi = 0; "
+     "flip_mem (operand memory); no result in SRAM",
+     "IRQs[1] (GB done)", kComputeIrq},
+    {kCmdDvfs, {"base_input0", "base_mask0", "num_vector", "num_timestep", "bias_act1", "entropy_threshold",
+                "entropy_scale", "direct_level", "dco_codes_0_4", "dco_codes_5_9", "dco_codes_10_14",
+                "ldo_codes_0_3", "ldo_codes_4_7", "ldo_codes_8_11", "ldo_codes_12_15"},
+     {"use_axi", "use_gb", "gb_mode"},
+     "-",
+     "entropy_scale (0x24 [23:16]); dco_codes_* and ldo_codes_* (0x64-0x7C, all seven written); the entropy of an "
+     "earlier command 11; no gb_mode dependency",
+     "IRQs[1] (GB done)", kComputeIrq},
+};
+// clang-format on
+#undef EB_SFU_DEPENDS
+const int kNumCommandRegisters = static_cast<int>(sizeof(kCommandRegisters) / sizeof(kCommandRegisters[0]));
+
 const char* command_name(uint32_t cmd) {
     switch (cmd) {
         case kCmdMaskRead: return "mask_read";
@@ -228,7 +306,33 @@ std::string register_map_markdown() {
         "not the command's (1 for 8-12, 0 for 7), gb_mode not the command's, N1 or M not a multiple of\n"
         "the lanes, M = 0, num_vector or num_timestep = 0. Fields cannot exceed their widths; limits a\n"
         "configuration sets below them are refused in both modes.\n\n"
-        "## Fields\n\n"
+        "## Commands\n\n"
+        "*Decoded*: the fields `plan_command()` (`hw/edgebert/command_check.cpp`) decodes into the\n"
+        "command's job, as they are at the command write; *checked*: the fields it reads only to accept\n"
+        "or refuse the command. A unit test (`test_register_map_commands.cpp`) changes every field of\n"
+        "valid register files and checks that exactly these fields change the plan. *Original*: the\n"
+        "registers the published HLS source reads when the command is written, and the values written\n"
+        "earlier (polled, or a token per operation) that it depends on.\n\n"
+        "Interrupts: the original has eight sources, IRQs[0] matmul done, [1] GB done (commands 8-12),\n"
+        "[2]/[3] mask DMA read/write, [4]/[5] input DMA read/write, [6]/[7] aux DMA read/write, merged\n"
+        "into the tile's one interrupt line (sources that fire in the same cycle give one pulse); it has\n"
+        "no cause register and raises nothing where it hangs or ignores a command. This model pulses the\n"
+        "same line once per completed or refused command and tells which in kCtrl.\n\n"
+        "| cmd | decoded | checked | original: read at command | original: depends on | original interrupt "
+        "| this model's interrupt |\n|---|---|---|---|---|---|---|\n";
+    auto list = [](const std::vector<const char*>& names) {
+        std::string s;
+        for (const char* n : names) s += (s.empty() ? "" : ", ") + std::string(n);
+        return s.empty() ? std::string("-") : s;
+    };
+    for (int i = 0; i < kNumCommandRegisters; ++i) {
+        const auto& c = kCommandRegisters[i];
+        out += fmt::format("| {} {} | {} | {} | {} | {} | {} | {} |\n", c.command, command_name(c.command),
+                           list(c.reads), list(c.checks), c.original_reads, c.original_depends, c.original_irq,
+                           c.model_irq);
+    }
+    out +=
+        "\n## Fields\n\n"
         "| offset | field | bits | signed | description | original |\n|---|---|---|---|---|---|\n";
     for (int i = 0; i < kNumRegisterFields; ++i) {
         const auto& f = kRegisterFields[i];

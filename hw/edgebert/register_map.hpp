@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace edgebert::hw::regs {
 
@@ -117,6 +118,22 @@ struct Field {
 
 extern const Field kRegisterFields[];
 extern const int kNumRegisterFields;
+
+// The registers each command uses, in this model and in the original (section
+// "Commands" of docs/register-map.md). `reads` and `checks` name kRegisterFields;
+// tests/unit/edgebert/test_register_map_commands.cpp checks them against
+// plan_command(): every other field must leave the plan unchanged.
+struct CommandRegisters {
+    uint32_t command;
+    std::vector<const char*> reads;   // decoded into the command's job
+    std::vector<const char*> checks;  // read only to accept or refuse the command
+    const char* original_reads;       // the original: read at the command write
+    const char* original_depends;     // the original: latched or token values it depends on
+    const char* original_irq;         // the original's interrupt source
+    const char* model_irq;            // this model's interrupt
+};
+extern const CommandRegisters kCommandRegisters[];
+extern const int kNumCommandRegisters;
 
 // Value of a field from a register word (sign-extended where the field is signed).
 int32_t field_value(uint32_t word, int lsb, int width, bool is_signed = false);

@@ -3,23 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "hw/edgebert/command_check.hpp"
+#include "tests/unit/edgebert/register_file_support.hpp"
 
 using namespace edgebert::hw;
 using namespace edgebert::hw::regs;
+using edgebert::test::put;
 
 namespace {
-
-void put(RegisterFile& r, const char* name, uint32_t v) {
-    for (int i = 0; i < kNumRegisterFields; ++i) {
-        const auto& f = kRegisterFields[i];
-        if (std::string(f.name) != name) continue;
-        auto& w = r[f.offset / 4];
-        const uint32_t mask = (f.width >= 32 ? 0xFFFFFFFFu : ((1u << f.width) - 1u)) << f.lsb;
-        w = (w & ~mask) | ((v << f.lsb) & mask);
-        return;
-    }
-    FAIL() << name;
-}
 
 RegisterFile matmul_regs(uint32_t n0, uint32_t n1, uint32_t m) {
     RegisterFile r{};
