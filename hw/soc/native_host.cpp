@@ -97,7 +97,7 @@ void NativeHost::write_block(uint64_t addr, const void* src, size_t len) {
         access(tlm::TLM_WRITE_COMMAND, addr + done, line.data(), static_cast<unsigned>(n));
         done += n;
     }
-    charge("copy_per_byte", static_cast<double>(len), HostCategory::Memset);
+    charge("memcpy_per_byte", static_cast<double>(len), HostCategory::Memset);
 }
 
 void NativeHost::read_block(uint64_t addr, void* dst, size_t len) {
@@ -107,7 +107,7 @@ void NativeHost::read_block(uint64_t addr, void* dst, size_t len) {
         access(tlm::TLM_READ_COMMAND, addr + done, p + done, static_cast<unsigned>(n));
         done += n;
     }
-    charge("copy_per_byte", static_cast<double>(len), HostCategory::Memset);
+    charge("memcpy_per_byte", static_cast<double>(len), HostCategory::Memset);
 }
 
 void NativeHost::charge(const std::string& entry, double units, HostCategory category) {

@@ -67,7 +67,7 @@ public:
     uint64_t cycles() const override;
 
     // Bulk transfers (memcpy to/from the memory map) through the NoC in
-    // cache-line-sized transactions, charged copy_per_byte on top ("memset").
+    // cache-line-sized transactions, charged memcpy_per_byte on top ("memset").
     void write_block(uint64_t addr, const void* data, size_t len);
     void read_block(uint64_t addr, void* data, size_t len);
 

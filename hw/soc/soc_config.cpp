@@ -29,7 +29,8 @@ HostCostTable default_host_costs() {
     for (const auto& [name, cycles] : std::initializer_list<std::pair<const char*, double>>{
              {"mmio_access", 20},           // the executor's and driver's instructions per register access
                                             // (NoC and target latency added separately)
-             {"copy_per_byte", 0.25},       // ld + sd per 8 bytes, ~2 cycles with the store buffer
+             {"copy_per_byte", 4},          // the bitmask codec: a mask-bit test, a load and a store per byte
+             {"memcpy_per_byte", 0.25},     // ld + sd per 8 bytes, ~2 cycles with the store buffer
              {"memset_per_byte", 0.125},    // one sd per 8 bytes
              {"malloc_call", 150},          // allocator fast path
              {"transpose_per_element", 6},  // strided load + store + index arithmetic

@@ -30,7 +30,8 @@ void eb_hal_copy_from_dev(void* dst, uint64_t src, size_t len);
 
 /* CPU-side work the native host does not execute instruction by instruction. */
 typedef enum {
-    EB_COST_COPY_BYTE,        /* memcpy into / out of tile buffers: "memset" category */
+    EB_COST_COPY_BYTE,        /* the bitmask codec's byte work (encode / decode) */
+    EB_COST_MEMCPY_BYTE,      /* memcpy / memmove of bytes: "memset" category */
     EB_COST_MEMSET_BYTE,
     EB_COST_MALLOC,
     EB_COST_TRANSPOSE_ELEM,

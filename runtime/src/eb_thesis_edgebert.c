@@ -98,11 +98,13 @@ static void begin_operator(const eb_platform* p, uint64_t st) {
 /* ------------------------------------------------------- CPU-side steps */
 
 /* malloc / free as the executor's EB_H_MALLOC charges them (docs/host-costs.md):
- * one malloc_call per pair, plus the firmware's C library clearing the block. */
+ * one malloc_call per pair, plus the firmware's C library clearing the block
+ * (its stores and, as they outrun the write-allocate fills, the lines' fills). */
 static void* take(size_t bytes) {
     eb_hal_category_override(EB_CAT_MALLOC);
     eb_hal_charge(EB_COST_MALLOC, 1);
     eb_hal_charge(EB_COST_MEMSET_BYTE, bytes);
+    eb_hal_charge_mem(EB_COST_MEMSET_BYTE, 0, bytes, bytes, bytes, bytes);
     eb_hal_charge_mem(EB_COST_MEMSET_BYTE, 1, bytes, bytes, bytes, bytes);
     return malloc(bytes ? bytes : 1u);
 }
@@ -117,18 +119,18 @@ static void stage_out(const void* src, uint64_t dst, size_t bytes) {
     void* d = eb_hal_map(dst, bytes);
     memcpy(d, src, bytes);
     eb_hal_unmap(d, dst, bytes, 1);
-    eb_hal_charge(EB_COST_COPY_BYTE, bytes);
-    eb_hal_charge_mem(EB_COST_COPY_BYTE, 0, bytes, bytes, bytes, bytes);
-    eb_hal_charge_mem(EB_COST_COPY_BYTE, 1, bytes, bytes, bytes, bytes);
+    eb_hal_charge(EB_COST_MEMCPY_BYTE, bytes);
+    eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 0, bytes, bytes, bytes, bytes);
+    eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 1, bytes, bytes, bytes, bytes);
 }
 static void stage_in(uint64_t src, void* dst, size_t bytes) {
     eb_hal_category_override(EB_CAT_MEMSET);
     const void* s = eb_hal_map(src, bytes);
     memcpy(dst, s, bytes);
     eb_hal_unmap((void*)s, src, bytes, 0);
-    eb_hal_charge(EB_COST_COPY_BYTE, bytes);
-    eb_hal_charge_mem(EB_COST_COPY_BYTE, 0, bytes, bytes, bytes, bytes);
-    eb_hal_charge_mem(EB_COST_COPY_BYTE, 1, bytes, bytes, bytes, bytes);
+    eb_hal_charge(EB_COST_MEMCPY_BYTE, bytes);
+    eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 0, bytes, bytes, bytes, bytes);
+    eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 1, bytes, bytes, bytes, bytes);
 }
 
 /* rows x cols codes (row stride ld) gathered densely: the operand as the
@@ -136,9 +138,9 @@ static void stage_in(uint64_t src, void* dst, size_t bytes) {
 static void gather(const eb_thesis_operand* x, uint8_t* dense) {
     const uint64_t bytes = (uint64_t)x->rows * x->cols;
     for (uint32_t r = 0; r < x->rows; ++r) memcpy(dense + (size_t)r * x->cols, x->codes + (size_t)r * x->ld, x->cols);
-    eb_hal_charge(EB_COST_COPY_BYTE, bytes);
-    eb_hal_charge_mem(EB_COST_COPY_BYTE, 0, bytes, 2u * bytes, x->cols, x->ld);
-    eb_hal_charge_mem(EB_COST_COPY_BYTE, 1, bytes, 2u * bytes, bytes, bytes);
+    eb_hal_charge(EB_COST_MEMCPY_BYTE, bytes);
+    eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 0, bytes, 2u * bytes, x->cols, x->ld);
+    eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 1, bytes, 2u * bytes, bytes, bytes);
 }
 
 /* One operand into decoder `dec`: encode into fresh buffers, copy into the
@@ -207,9 +209,9 @@ static int receive_result(const eb_platform* p, uint64_t st, uint32_t row, uint3
     eb_hal_category_override(EB_CAT_CPU_COMPUTE);
     const int rc = eb_k_bitmask_decode(mask, vals, vectors, vectors, (int)lanes, dense);
     for (uint32_t r = 0; !rc && r < rows; ++r) memcpy(out + (size_t)r * ld, dense + (size_t)r * cols, cols);
-    eb_hal_charge(EB_COST_COPY_BYTE, (uint64_t)rows * cols);
-    eb_hal_charge_mem(EB_COST_COPY_BYTE, 0, (uint64_t)rows * cols, 2u * rows * cols, (uint64_t)rows * cols, 0);
-    eb_hal_charge_mem(EB_COST_COPY_BYTE, 1, (uint64_t)rows * cols, 2u * rows * cols, cols, ld);
+    eb_hal_charge(EB_COST_MEMCPY_BYTE, (uint64_t)rows * cols);
+    eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 0, (uint64_t)rows * cols, 2u * rows * cols, (uint64_t)rows * cols, 0);
+    eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 1, (uint64_t)rows * cols, 2u * rows * cols, cols, ld);
     give(dense);
     give(vals);
     give(mask);

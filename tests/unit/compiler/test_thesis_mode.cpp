@@ -214,7 +214,8 @@ TEST(ThesisHostOps, TransposeThroughATemporaryInPlaceForEveryDenseFormat) {
                         ASSERT_EQ(std::memcmp(out + (size_t(c) * rows + r) * es, &data[(size_t(r) * cols + c) * es], es), 0)
                             << what << " element (" << r << ", " << c << ")";
                 EXPECT_EQ(be.units_[EB_COST_TRANSPOSE_ELEM], uint64_t(rows) * cols) << what;
-                EXPECT_EQ(be.units_[EB_COST_COPY_BYTE], uint64_t(rows) * cols * es) << what << ": the copy back";
+                EXPECT_EQ(be.units_[EB_COST_MEMCPY_BYTE], uint64_t(rows) * cols * es) << what << ": the copy back";
+                EXPECT_EQ(be.units_[EB_COST_COPY_BYTE], 0u) << what << ": a memcpy, not the bitmask codec";
                 EXPECT_EQ(be.units_[EB_COST_MALLOC], 1u) << what << ": the temporary";
                 EXPECT_EQ(be.units_[EB_COST_MEMSET_BYTE], uint64_t(rows) * cols * es) << what << ": cleared by malloc";
                 EXPECT_EQ(be.categories_, std::vector<int>{EB_CAT_TRANSPOSE}) << what;
@@ -238,7 +239,7 @@ TEST(ThesisHostOps, TransposeThroughATemporaryInPlaceForEveryDenseFormat) {
                                       &data[(size_t(r) * (cols + 3) + c) * es], es),
                           0);
         EXPECT_EQ(be.units_[EB_COST_MALLOC], 0u);
-        EXPECT_EQ(be.units_[EB_COST_COPY_BYTE], 0u);
+        EXPECT_EQ(be.units_[EB_COST_MEMCPY_BYTE], 0u);
     }
     // Shapes or formats that do not match are refused.
     {
