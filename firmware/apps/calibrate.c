@@ -18,7 +18,7 @@
  *   "curve <entry> <bytes> <milli-cycles>"     per line at a working set
  *   "line <bytes>"                             the line the curves count in
  *   "matmul <m> <n> <k> <cycles>"              the fp32_mac measurement (see there)
- *   "kernel <name> <a> <b> <cycles>"           fp32_exp, fp32_tanh (see there) */
+ *   "kernel <name> <a> <b> <cycles>"           fp32_exp, fp32_tanh, memcpy_call (see there) */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +123,12 @@ __attribute__((noipa)) static uint64_t load_words(const volatile uint64_t* p, si
 }
 __attribute__((noipa)) static void update_words(volatile uint64_t* p, size_t n) {
     for (size_t i = 0; i < n; ++i) p[i] = p[i] + 1u;
+}
+
+/* rows memcpys of `bytes` each, `stride` bytes apart in src, densely into dst
+ * (as EB_H_COPY copies a tile row by row). */
+__attribute__((noipa)) static void copy_rows(uint8_t* dst, const uint8_t* src, size_t rows, size_t bytes, size_t stride) {
+    for (size_t r = 0; r < rows; ++r) memcpy(dst + r * bytes, src + r * stride, bytes);
 }
 
 /* Cycles per line of a warm pass over `bytes`. */
@@ -275,6 +281,18 @@ int main(void) {
         volatile size_t bytes = sizeof bytes_b;
         MEASURE("memcpy_per_byte", sizeof bytes_b, sink = memcpy(bytes_b, bytes_a, bytes));
         MEASURE("memset_per_byte", sizeof bytes_a, sink = memset(bytes_a, 1, bytes));
+    }
+    /* memcpy_call: a call's cycles beyond its bytes (the call, the checks, the
+     * word loop's set-up and exits, the caller's loop), at the runtime's most
+     * frequent call: rows of 32 bytes out of a wider matrix into a dense tile
+     * buffer (EB_H_COPY of thesis mode's staging tiles), all in the L1 D$. The
+     * simulator subtracts the bytes at memcpy_per_byte (cmd_calibrate.cpp). */
+    {
+        enum { ROWS = 64, ROW_BYTES = 32, SRC_STRIDE = 64 };
+        copy_rows(bytes_b, bytes_a, ROWS, ROW_BYTES, SRC_STRIDE);
+        const uint64_t t0 = fw_cycles();
+        copy_rows(bytes_b, bytes_a, ROWS, ROW_BYTES, SRC_STRIDE);
+        report_kernel("memcpy_rows", ROWS, ROW_BYTES, fw_cycles() - t0);
     }
     MEASURE("malloc_call", 64, for (int i = 0; i < 64; ++i) {
         sink = malloc(256 + (size_t)i);

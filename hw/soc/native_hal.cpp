@@ -27,6 +27,7 @@ CostEntry cost_entry(eb_cost_t kind) {
     switch (kind) {
         case EB_COST_COPY_BYTE: return {"copy_per_byte", HostCategory::Memset};
         case EB_COST_MEMCPY_BYTE: return {"memcpy_per_byte", HostCategory::Memset};
+        case EB_COST_MEMCPY_CALL: return {"memcpy_call", HostCategory::Memset};
         case EB_COST_MEMSET_BYTE: return {"memset_per_byte", HostCategory::Memset};
         case EB_COST_MALLOC: return {"malloc_call", HostCategory::Malloc};
         case EB_COST_TRANSPOSE_ELEM: return {"transpose_per_element", HostCategory::Transpose};

@@ -98,6 +98,7 @@ void NativeHost::write_block(uint64_t addr, const void* src, size_t len) {
         done += n;
     }
     charge("memcpy_per_byte", static_cast<double>(len), HostCategory::Memset);
+    charge("memcpy_call", 1, HostCategory::Memset);
 }
 
 void NativeHost::read_block(uint64_t addr, void* dst, size_t len) {
@@ -108,6 +109,7 @@ void NativeHost::read_block(uint64_t addr, void* dst, size_t len) {
         done += n;
     }
     charge("memcpy_per_byte", static_cast<double>(len), HostCategory::Memset);
+    charge("memcpy_call", 1, HostCategory::Memset);
 }
 
 void NativeHost::charge(const std::string& entry, double units, HostCategory category) {

@@ -31,6 +31,7 @@ HostCostTable default_host_costs() {
                                             // (NoC and target latency added separately)
              {"copy_per_byte", 4},          // the bitmask codec: a mask-bit test, a load and a store per byte
              {"memcpy_per_byte", 0.25},     // ld + sd per 8 bytes, ~2 cycles with the store buffer
+             {"memcpy_call", 50},           // a short memcpy beyond its bytes: call, checks, word loop set-up, tail
              {"memset_per_byte", 0.125},    // one sd per 8 bytes
              {"malloc_call", 150},          // allocator fast path
              {"transpose_per_element", 6},  // strided load + store + index arithmetic

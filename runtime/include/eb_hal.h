@@ -32,6 +32,7 @@ void eb_hal_copy_from_dev(void* dst, uint64_t src, size_t len);
 typedef enum {
     EB_COST_COPY_BYTE,        /* the bitmask codec's byte work (encode / decode) */
     EB_COST_MEMCPY_BYTE,      /* memcpy / memmove of bytes: "memset" category */
+    EB_COST_MEMCPY_CALL,      /* a memcpy call's cycles beyond its bytes (call, set-up, head / tail, return) */
     EB_COST_MEMSET_BYTE,
     EB_COST_MALLOC,
     EB_COST_TRANSPOSE_ELEM,

@@ -99,6 +99,7 @@ static void af_store_block(const eb_platform* p, const eb_tensor* t, uint32_t br
         const uint64_t elems = (uint64_t)nrows * bc, image = mbytes + (uint64_t)depth * lanes;
         const uint64_t scratch = 4u * elems + elems + image;
         eb_hal_charge(EB_COST_MEMCPY_BYTE, image);
+        eb_hal_charge(EB_COST_MEMCPY_CALL, depth ? 2u : 1u);
         eb_hal_charge_mem(EB_COST_QUANTIZE_ELEM, 0, 4u * elems, s_op_bytes, 4u * (uint64_t)bc, 4u * (uint64_t)ld);
         charge_bytes(EB_COST_QUANTIZE_ELEM, 1, elems + image, scratch);
         charge_bytes(EB_COST_QUANTIZE_ELEM, 0, elems + image, scratch);
@@ -270,6 +271,7 @@ static int transpose(const eb_tensor* s, const eb_tensor* d, int via_tmp) {
         for (uint32_t r = 0; r < d->rows; ++r)
             memcpy(pd + (size_t)r * d->ld * es, tmp + (size_t)r * d->cols * es, (size_t)d->cols * es);
         eb_hal_charge(EB_COST_MEMCPY_BYTE, bytes);
+        eb_hal_charge(EB_COST_MEMCPY_CALL, d->rows);
         charge_bytes(EB_COST_MEMCPY_BYTE, 0, bytes, 0);
         charge_dense(EB_COST_MEMCPY_BYTE, 1, d, d->rows, d->cols);
         free(tmp);
@@ -413,6 +415,7 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
             for (uint32_t r = 0; r < d->rows; ++r)
                 memcpy(pd + (size_t)r * d->ld * es, ps + ((size_t)(r0 + r) * s->ld + c0) * es, (size_t)d->cols * es);
             eb_hal_charge(EB_COST_MEMCPY_BYTE, (uint64_t)d->rows * d->cols * es);
+            eb_hal_charge(EB_COST_MEMCPY_CALL, d->rows); /* one memcpy per row */
             charge_dense(EB_COST_MEMCPY_BYTE, 0, s, d->rows, d->cols);
             charge_dense(EB_COST_MEMCPY_BYTE, 1, d, d->rows, d->cols);
             unmap_dense(d, pd, 1);

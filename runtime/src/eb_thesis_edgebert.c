@@ -120,6 +120,7 @@ static void stage_out(const void* src, uint64_t dst, size_t bytes) {
     memcpy(d, src, bytes);
     eb_hal_unmap(d, dst, bytes, 1);
     eb_hal_charge(EB_COST_MEMCPY_BYTE, bytes);
+    eb_hal_charge(EB_COST_MEMCPY_CALL, 1);
     eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 0, bytes, bytes, bytes, bytes);
     eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 1, bytes, bytes, bytes, bytes);
 }
@@ -129,6 +130,7 @@ static void stage_in(uint64_t src, void* dst, size_t bytes) {
     memcpy(dst, s, bytes);
     eb_hal_unmap((void*)s, src, bytes, 0);
     eb_hal_charge(EB_COST_MEMCPY_BYTE, bytes);
+    eb_hal_charge(EB_COST_MEMCPY_CALL, 1);
     eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 0, bytes, bytes, bytes, bytes);
     eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 1, bytes, bytes, bytes, bytes);
 }
@@ -139,6 +141,7 @@ static void gather(const eb_thesis_operand* x, uint8_t* dense) {
     const uint64_t bytes = (uint64_t)x->rows * x->cols;
     for (uint32_t r = 0; r < x->rows; ++r) memcpy(dense + (size_t)r * x->cols, x->codes + (size_t)r * x->ld, x->cols);
     eb_hal_charge(EB_COST_MEMCPY_BYTE, bytes);
+    eb_hal_charge(EB_COST_MEMCPY_CALL, x->rows); /* one memcpy per row */
     eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 0, bytes, 2u * bytes, x->cols, x->ld);
     eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 1, bytes, 2u * bytes, bytes, bytes);
 }
@@ -210,6 +213,7 @@ static int receive_result(const eb_platform* p, uint64_t st, uint32_t row, uint3
     const int rc = eb_k_bitmask_decode(mask, vals, vectors, vectors, (int)lanes, dense);
     for (uint32_t r = 0; !rc && r < rows; ++r) memcpy(out + (size_t)r * ld, dense + (size_t)r * cols, cols);
     eb_hal_charge(EB_COST_MEMCPY_BYTE, (uint64_t)rows * cols);
+    eb_hal_charge(EB_COST_MEMCPY_CALL, rc ? 0u : rows); /* one memcpy per decoded row */
     eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 0, (uint64_t)rows * cols, 2u * rows * cols, (uint64_t)rows * cols, 0);
     eb_hal_charge_mem(EB_COST_MEMCPY_BYTE, 1, (uint64_t)rows * cols, 2u * rows * cols, cols, ld);
     give(dense);
@@ -344,8 +348,11 @@ int eb_thesis_add_layer_norm(const eb_platform* p, uint64_t st, uint8_t* x, size
     /* gamma in aux rows [0, nv), beta in [nv, 2 nv). */
     uint8_t* gb = (uint8_t*)take((size_t)2u * cols);
     if (!gb) return ERR_ALLOC;
+    eb_hal_category_override(EB_CAT_MEMSET);
     memcpy(gb, gamma, cols);
     memcpy(gb + cols, beta, cols);
+    eb_hal_charge(EB_COST_MEMCPY_BYTE, 2u * (uint64_t)cols);
+    eb_hal_charge(EB_COST_MEMCPY_CALL, 2);
     int rc = send_aux(p, st, gb, 2u * nv);
     give(gb);
     for (uint32_t r0 = 0; !rc && r0 < rows;) {

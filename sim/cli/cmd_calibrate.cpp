@@ -141,6 +141,7 @@ int cmd_calibrate(const std::vector<std::string>& args) {
     // that kernel's other charges at their measured figures (runtime/include/eb_kernels.h):
     //   eb_k_softmax_f32 (rows x cols): FP32_ADD 3 rc, FP32_EXP rc, FP32_DIV r, FP32_MAC rc
     //   eb_k_gelu_new_f32 (n):          FP32_MAC 6 n, FP32_ADD 2 n, FP32_TANH n
+    // and memcpy_call: a short memcpy's cycles beyond its bytes at memcpy_per_byte.
     auto net = [&](const char* kind, double cycles, double units, double others) {
         const double v = std::round((cycles - others) / units * 1000.0) / 1000.0;
         if (!(v > 0)) throw Error(fmt::format("calibrate: '{}' came out at {} cycles per unit", kind, v));
@@ -158,6 +159,11 @@ int cmd_calibrate(const std::vector<std::string>& args) {
         const double n = static_cast<double>(it->second[0]);
         net("fp32_tanh", static_cast<double>(it->second[2]), n,
             n * (6 * measured.get("fp32_mac") + 2 * measured.get("fp32_add")));
+    }
+    // memcpy_call: rows (calls) x bytes copied, minus the bytes at memcpy_per_byte (a 4 KiB copy's).
+    if (auto it = kernels.find("memcpy_rows"); it != kernels.end() && it->second.size() == 3 && has("memcpy_per_byte")) {
+        const double calls = static_cast<double>(it->second[0]), bytes = calls * static_cast<double>(it->second[1]);
+        net("memcpy_call", static_cast<double>(it->second[2]), calls, bytes * measured.get("memcpy_per_byte"));
     }
     for (const auto& [name, entry] : cfg.host_costs.entries)
         if (!measured.entries.count(name))

@@ -215,6 +215,7 @@ TEST(ThesisHostOps, TransposeThroughATemporaryInPlaceForEveryDenseFormat) {
                             << what << " element (" << r << ", " << c << ")";
                 EXPECT_EQ(be.units_[EB_COST_TRANSPOSE_ELEM], uint64_t(rows) * cols) << what;
                 EXPECT_EQ(be.units_[EB_COST_MEMCPY_BYTE], uint64_t(rows) * cols * es) << what << ": the copy back";
+                EXPECT_EQ(be.units_[EB_COST_MEMCPY_CALL], uint64_t(cols)) << what << ": one memcpy per row of the copy back";
                 EXPECT_EQ(be.units_[EB_COST_COPY_BYTE], 0u) << what << ": a memcpy, not the bitmask codec";
                 EXPECT_EQ(be.units_[EB_COST_MALLOC], 1u) << what << ": the temporary";
                 EXPECT_EQ(be.units_[EB_COST_MEMSET_BYTE], uint64_t(rows) * cols * es) << what << ": cleared by malloc";
@@ -240,6 +241,7 @@ TEST(ThesisHostOps, TransposeThroughATemporaryInPlaceForEveryDenseFormat) {
                           0);
         EXPECT_EQ(be.units_[EB_COST_MALLOC], 0u);
         EXPECT_EQ(be.units_[EB_COST_MEMCPY_BYTE], 0u);
+        EXPECT_EQ(be.units_[EB_COST_MEMCPY_CALL], 0u);
     }
     // Shapes or formats that do not match are refused.
     {

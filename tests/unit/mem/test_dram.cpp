@@ -385,6 +385,18 @@ TEST_F(DramTest, UnmappedAccessesAreErrorsWithMemoryAndTimingUntouched) {
     std::vector<uint8_t> pattern(cfg.size);
     for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = static_cast<uint8_t>(i * 13 + 1);
     bench.mem.write(kBase, pattern.data(), pattern.size());
+    // Backdoor and access_delay name the address and the window. (Checked before
+    // the simulation: an exception caught after SystemC's coroutines ran trips
+    // AddressSanitizer's stack bookkeeping, google/sanitizers#189.)
+    uint8_t b[16] = {};
+    const std::string window = "[0x80000000, 0x8000ffff]";
+    for (const auto& m : {error_of([&] { bench.mem.write(end - 8, b, 16); }),
+                          error_of([&] { bench.mem.read(kBase - 1, b, 1); }),
+                          error_of([&] { bench.mem.access_delay(~0ull - 7, 16, SC_ZERO_TIME); })}) {
+        EXPECT_NE(m.find(window), std::string::npos) << m;
+        EXPECT_NE(m.find("0x"), std::string::npos) << m;
+    }
+    EXPECT_NE(error_of([&] { bench.mem.write(end - 8, b, 16); }).find("0x8000fff8"), std::string::npos);
     const auto pages = bench.mem.pages_allocated();
     bench.run([&](Cpu& cpu) {
         // Open a row so that state changes would be visible.
@@ -432,16 +444,6 @@ TEST_F(DramTest, UnmappedAccessesAreErrorsWithMemoryAndTimingUntouched) {
     EXPECT_EQ(s.errors, 22u);
     EXPECT_EQ(s.row_misses, 1u);
 
-    // Backdoor and access_delay name the address and the window.
-    uint8_t b[16] = {};
-    const std::string window = "[0x80000000, 0x8000ffff]";
-    for (const auto& m : {error_of([&] { bench.mem.write(end - 8, b, 16); }),
-                          error_of([&] { bench.mem.read(kBase - 1, b, 1); }),
-                          error_of([&] { bench.mem.access_delay(~0ull - 7, 16, SC_ZERO_TIME); })}) {
-        EXPECT_NE(m.find(window), std::string::npos) << m;
-        EXPECT_NE(m.find("0x"), std::string::npos) << m;
-    }
-    EXPECT_NE(error_of([&] { bench.mem.write(end - 8, b, 16); }).find("0x8000fff8"), std::string::npos);
 }
 
 TEST_F(DramTest, MalformedRequestsAreRejectedCleanly) {
