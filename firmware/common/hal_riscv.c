@@ -43,6 +43,7 @@ void eb_hal_region(uint32_t layer, uint32_t module, const char* op) {
 }
 void eb_hal_wait_category(int category) { marker(((uint32_t)category << 8) | 2u); }
 void eb_hal_category_override(int category) { marker((((uint32_t)(category + 1)) << 8) | 3u); }
+void eb_hal_cpu_kind(int kind) { marker((((uint32_t)(kind + 1)) << 8) | 4u); }
 
 void* eb_hal_map(uint64_t addr, size_t len) {
     (void)len;

@@ -33,6 +33,8 @@ public:
     virtual void region(uint32_t layer, uint32_t module, const char* op) = 0;
     virtual void wait_category(int category) = 0;
     virtual void category_override(int category) = 0;
+    // The kind of CPU work that follows (eb_hal_cpu_kind); untimed backends ignore it.
+    virtual void cpu_kind(int kind) { (void)kind; }
     virtual void* map(uint64_t addr, size_t len) = 0;
     virtual void unmap(void* ptr, uint64_t addr, size_t len, int write_back) = 0;
 };

@@ -82,7 +82,7 @@ private:
         h_.synced_ += stall;
         // As on the native host: register time, or the runtime's override (e.g. "flush").
         const HostCategory c = h_.override_ >= 0 ? static_cast<HostCategory>(h_.override_) : HostCategory::Register;
-        h_.accounts_[h_.region_][static_cast<size_t>(c)] += stall;
+        h_.add(c, stall);
         h_.accounted_ += stall;
         // A register access (e.g. a PLIC claim) can change the interrupt line the
         // core sees; without this, wfi would not sleep until the next quantum.
@@ -179,12 +179,17 @@ void IssHost::sync() {
     iss_->reset_memory_filters();  // other initiators ran meanwhile (recalls, flushes)
 }
 
+void IssHost::add(HostCategory c, uint64_t cycles) {
+    accounts_[region_][static_cast<size_t>(c)] += cycles;
+    if (c == HostCategory::CpuCompute) cpu_kinds_[static_cast<size_t>(kind_)] += cycles;
+}
+
 void IssHost::account_until_now() {
     // Instruction time: CPU work, or the runtime's override (e.g. a re-layout as "transpose").
     const uint64_t now = iss_->cycles();
     if (now <= accounted_) return;
     const HostCategory c = override_ >= 0 ? static_cast<HostCategory>(override_) : HostCategory::CpuCompute;
-    accounts_[region_][static_cast<size_t>(c)] += now - accounted_;
+    add(c, now - accounted_);
     accounted_ = now;
 }
 
@@ -197,6 +202,11 @@ void IssHost::marker(uint32_t v) {
             break;
         case 2: wait_category_ = static_cast<HostCategory>((v >> 8) & 0xFF); break;
         case 3: override_ = static_cast<int>((v >> 8) & 0xFF) - 1; break;
+        case 4: {  // eb_hal_cpu_kind: kind + 1, 0 = back to "other"
+            const int k = static_cast<int>((v >> 8) & 0xFF) - 1;
+            kind_ = k >= 0 && k < static_cast<int>(kCpuKinds) ? k : static_cast<int>(kCpuKinds) - 1;
+            break;
+        }
         default: break;
     }
 }
@@ -229,7 +239,7 @@ IssRunResult IssHost::run(uint64_t max_cycles) {
             const uint64_t slept = static_cast<uint64_t>((sc_core::sc_time_stamp() - t0) / period_ + 0.5);
             iss_->add_cycles(slept);
             synced_ += slept;
-            accounts_[region_][static_cast<size_t>(wait_category_)] += slept;
+            add(wait_category_, slept);
             accounted_ += slept;
         }
     }

@@ -55,6 +55,7 @@ public:
     // Accounting of the firmware's time by region and category, from the
     // runtime's marker writes (firmware/common/hal_riscv.c).
     const std::map<RegionKey, CategoryCycles>& accounts() const { return accounts_; }
+    const CpuKindCycles& cpu_kinds() const { return cpu_kinds_; }
     const RegionKey& region() const { return region_; }  // the firmware's latest region marker
     bool has_region() const { return region_seen_; }    // false until the firmware sets one
     const iss::Iss& core() const { return *iss_; }
@@ -70,6 +71,7 @@ private:
     class Backside;
     void sync();
     void account_until_now();
+    void add(HostCategory c, uint64_t cycles);  // accounts and the cpu_compute kinds
     void marker(uint32_t v);
 
     const SocConfig& cfg_;
@@ -87,6 +89,8 @@ private:
     bool region_seen_ = false;
     HostCategory wait_category_ = HostCategory::Compute;
     int override_ = -1;
+    int kind_ = static_cast<int>(kCpuKinds) - 1;  // eb_cpu_kind of the instructions now running
+    CpuKindCycles cpu_kinds_{};
     std::map<RegionKey, CategoryCycles> accounts_;
 };
 

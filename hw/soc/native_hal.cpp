@@ -70,6 +70,7 @@ public:
     void region(uint32_t layer, uint32_t module, const char* op) override { h_.set_region(layer, module, op ? op : ""); }
     void wait_category(int c) override { h_.set_wait_category(static_cast<HostCategory>(c)); }
     void category_override(int c) override { h_.set_category_override(c); }
+    void cpu_kind(int k) override { h_.set_cpu_kind(k); }
     void* map(uint64_t addr, size_t len) override {
         auto* dram = h_.backdoor();
         if (!dram) throw Error("runtime HAL: eb_hal_map without a DRAM backdoor");
@@ -154,6 +155,7 @@ void eb_hal_charge_mem(eb_cost_t kind, int store, uint64_t bytes, uint64_t worki
 void eb_hal_region(uint32_t layer, uint32_t module, const char* op) { backend().region(layer, module, op); }
 void eb_hal_wait_category(int category) { backend().wait_category(category); }
 void eb_hal_category_override(int category) { backend().category_override(category); }
+void eb_hal_cpu_kind(int kind) { backend().cpu_kind(kind); }
 void* eb_hal_map(uint64_t addr, size_t len) { return backend().map(addr, len); }
 void eb_hal_unmap(void* ptr, uint64_t addr, size_t len, int write_back) { backend().unmap(ptr, addr, len, write_back); }
 

@@ -30,7 +30,14 @@ void NativeHost::set_region(uint32_t layer, uint32_t module, const std::string& 
 }
 
 void NativeHost::account(HostCategory c, sc_core::sc_time dt) {
-    accounts_[region_][static_cast<size_t>(c)] += static_cast<uint64_t>(dt / period_ + 0.5);
+    const auto cycles = static_cast<uint64_t>(dt / period_ + 0.5);
+    accounts_[region_][static_cast<size_t>(c)] += cycles;
+    if (c == HostCategory::CpuCompute) cpu_kinds_[static_cast<size_t>(kind_)] += cycles;
+}
+
+const char* cpu_kind_name(size_t k) {
+    static const char* names[kCpuKinds] = {"conversion", "gelu", "transpose", "softmax", "layer_norm", "matmul", "other"};
+    return k < kCpuKinds ? names[k] : "?";
 }
 
 NativeHost::NativeHost(sc_core::sc_module_name name, const SocConfig& cfg)

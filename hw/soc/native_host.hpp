@@ -38,6 +38,10 @@ struct RegionKey {
     bool operator==(const RegionKey& o) const { return std::tie(layer, module, op) == std::tie(o.layer, o.module, o.op); }
 };
 using CategoryCycles = std::array<uint64_t, kHostCategories>;
+// cpu_compute cycles by the kind of CPU work (eb_cpu_kind in eb_program.h).
+constexpr size_t kCpuKinds = 7;
+using CpuKindCycles = std::array<uint64_t, kCpuKinds>;
+const char* cpu_kind_name(size_t k);
 
 // The traffic model of eb_hal_charge_mem: `bytes` in runs of `run` bytes `stride`
 // apart (stride <= run or run == 0: contiguous), cycling through `working_set`
@@ -90,8 +94,13 @@ public:
     void set_region_observer(std::function<void(const RegionKey&)> fn) { region_observer_ = std::move(fn); }
     void set_wait_category(HostCategory c) { wait_category_ = c; }
     void set_category_override(int c) { override_ = c; }
+    void set_cpu_kind(int k) { kind_ = k >= 0 && k < static_cast<int>(kCpuKinds) ? k : static_cast<int>(kCpuKinds) - 1; }
     const std::map<RegionKey, CategoryCycles>& accounts() const { return accounts_; }
-    void reset_accounts() { accounts_.clear(); }
+    const CpuKindCycles& cpu_kinds() const { return cpu_kinds_; }
+    void reset_accounts() {
+        accounts_.clear();
+        cpu_kinds_ = {};
+    }
     const RegionKey& region() const { return region_; }
     bool has_region() const { return region_seen_; }  // false until the program sets one
 
@@ -118,6 +127,8 @@ private:
     HostCategory wait_category_ = HostCategory::Compute;
     int override_ = -1;
     std::map<RegionKey, CategoryCycles> accounts_;
+    int kind_ = static_cast<int>(kCpuKinds) - 1;
+    CpuKindCycles cpu_kinds_{};
     std::function<void(const RegionKey&)> region_observer_;
 };
 

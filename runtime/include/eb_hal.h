@@ -70,6 +70,9 @@ void eb_hal_charge_mem(eb_cost_t kind, int store, uint64_t bytes, uint64_t worki
  * attributed to, and a category that overrides the cost kinds' own (e.g. a
  * re-layout charged as "transpose"); -1 clears the override. */
 void eb_hal_region(uint32_t layer, uint32_t module, const char* op);
+/* The kind (eb_cpu_kind) of the CPU work that follows, for the cpu_compute split
+ * of the reports; -1 returns to EB_KIND_OTHER. */
+void eb_hal_cpu_kind(int kind);
 void eb_hal_wait_category(int category);
 void eb_hal_category_override(int category);
 

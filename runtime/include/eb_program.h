@@ -119,6 +119,19 @@ typedef enum {
     EB_H_EB_DMA_REFERENCE = 35   /* a0 staging: times the silicon DMA projection's reference transfers */
 } eb_host_kernel;
 
+/* What kind of CPU work a host operation is, for the cpu_compute split of the
+ * reports (eb_hal_cpu_kind). */
+typedef enum {
+    EB_KIND_CONVERSION = 0, /* FP32 <-> AdaptivFloat / INT8, INT32 narrowing, the bitmask codec */
+    EB_KIND_GELU = 1,
+    EB_KIND_TRANSPOSE = 2,
+    EB_KIND_SOFTMAX = 3,
+    EB_KIND_LAYER_NORM = 4,
+    EB_KIND_MATMUL = 5,     /* CPU matmuls and the accumulation of tile partial sums */
+    EB_KIND_OTHER = 6,      /* everything else, drivers' register programming included */
+    EB_KIND_COUNT = 7
+} eb_cpu_kind;
+
 /* Allocation slots of EB_H_MALLOC / EB_H_FREE (the executor's table). */
 #define EB_ALLOC_SLOTS 64
 

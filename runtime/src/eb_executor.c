@@ -560,6 +560,26 @@ static int host_category(uint32_t sub) {
     }
 }
 
+/* The kind of CPU work a host operation is (the reports' cpu_compute split). */
+static int cpu_kind(uint32_t sub) {
+    switch (sub) {
+        case EB_H_QUANTIZE:
+        case EB_H_DEQUANTIZE:
+        case EB_H_I32_TO_I8:
+        case EB_H_EB_MATMUL_STAGED: /* the published driver's CPU work is the bitmask codec */
+        case EB_H_EB_SOFTMAX_STAGED:
+        case EB_H_EB_ADD_LN_STAGED: return EB_KIND_CONVERSION;
+        case EB_H_GELU: return EB_KIND_GELU;
+        case EB_H_TRANSPOSE: return EB_KIND_TRANSPOSE;
+        case EB_H_SOFTMAX: return EB_KIND_SOFTMAX;
+        case EB_H_LAYER_NORM: return EB_KIND_LAYER_NORM;
+        case EB_H_MATMUL:
+        case EB_H_I32_MATMUL:
+        case EB_H_I32_ACCUMULATE: return EB_KIND_MATMUL;
+        default: return EB_KIND_OTHER;
+    }
+}
+
 static int execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) {
     for (uint32_t i = 0; i < prog->header.num_instrs; ++i) {
         const eb_instr* in = &prog->instrs[i];
@@ -595,8 +615,10 @@ static int execute(const eb_platform* p, const eb_program* prog, eb_exec_state* 
                  * the HAL so that both hosts account it alike: the ISS sees
                  * instructions, not cost kinds). */
                 eb_hal_category_override(in->a[6] ? (int)in->a[6] - 1 : host_category(in->sub));
+                eb_hal_cpu_kind(cpu_kind(in->sub));
                 rc = in->sub >= EB_H_EB_MATMUL_STAGED ? eb_run_thesis_kernel(p, prog, in) : run_host(p, prog, in, st);
                 eb_hal_category_override(-1);
+                eb_hal_cpu_kind(-1);
                 break;
             default: rc = -1;
         }

@@ -65,6 +65,9 @@ boost::json::object target_json(const sim::RunResult& r) {
     t["by_module"] = bm;
     t["by_category"] = bc;
     t["by_module_category"] = bmc;
+    boost::json::object kinds;
+    for (size_t k = 0; k < hw::kCpuKinds; ++k) kinds[hw::cpu_kind_name(k)] = r.cpu_kinds[k];
+    t["cpu_compute_by_kind"] = kinds;
     t["wall_s"] = r.wall_s;
     t["instructions"] = r.instructions;
     if (r.edgebert_commands) t["edgebert_commands"] = r.edgebert_commands;
@@ -340,6 +343,13 @@ int cmd_run(const std::vector<std::string>& args) {
                                  warnings ? fmt::format("  ({} coherence warnings: see the JSON report)", warnings) : "");
     }
     for (const auto& [name, jv] : tj) std::cout << sim::tile_checks_line(std::string(name), jv.as_object());
+    for (const auto& [name, jv] : tj) {
+        const auto& kinds = jv.as_object().at("cpu_compute_by_kind").as_object();
+        std::string line;
+        for (const auto& [k, v] : kinds)
+            if (v.as_uint64()) line += fmt::format("  {} {}", std::string(k), v.as_uint64());
+        std::cout << fmt::format("{:<10} cpu_compute by kind:{}\n", std::string(name), line.empty() ? " none" : line);
+    }
     std::cout << fmt::format("\n{:<10}", "module");
     for (const char* m : kModules) std::cout << fmt::format(" {:>16}", m);
     std::cout << "\n";

@@ -100,6 +100,7 @@ RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
                                 ir.exit_code, soc.uart.take_output()));
     r.total_cycles = ir.cycles;
     r.accounts = soc.iss().accounts();
+    r.cpu_kinds = soc.iss().cpu_kinds();
     r.instructions = ir.instructions;
     read_outputs(soc.dram, m, r);
     // The executor's eb_exec_state (the same layout on RV64 and x86-64).
@@ -173,6 +174,7 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     }
     r.total_cycles = end - start;
     r.accounts = soc.host.accounts();
+    r.cpu_kinds = soc.host.cpu_kinds();
     r.instructions = state.instrs_done;
     read_outputs(soc.dram, m, r);
     r.entropies.assign(state.results, state.results + m.entropy_slots);

@@ -19,6 +19,7 @@ struct RunResult {
     std::string target;
     uint64_t total_cycles = 0;               // host cycles from program start to end
     std::map<hw::RegionKey, hw::CategoryCycles> accounts;
+    hw::CpuKindCycles cpu_kinds{};           // cpu_compute by kind of work (eb_cpu_kind)
     std::vector<float> hidden;               // last hidden states (seq x hidden; thesis: the last output)
     std::vector<uint8_t> output_bytes;       // the same tensor's raw elements, for bit-exact comparisons
     std::vector<float> logits;               // empty in thesis mode

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 
 #include "common/error.hpp"
 #include "compiler/lower/lowering.hpp"
@@ -85,6 +87,19 @@ TEST(Compiler, EveryCycleIsAccountedOnceAndRunsAreDeterministic) {
         EXPECT_EQ(a.hidden, b.hidden) << compiler::target_name(t);
         EXPECT_EQ(a.logits, b.logits) << compiler::target_name(t);
         EXPECT_EQ(a.accounts, b.accounts) << compiler::target_name(t);
+        // cpu_compute split by kind: the kinds add up to the category.
+        uint64_t cpu = 0, kinds = 0;
+        for (const auto& [k, cats] : a.accounts) cpu += cats[static_cast<size_t>(hw::HostCategory::CpuCompute)];
+        for (auto v : a.cpu_kinds) kinds += v;
+        EXPECT_EQ(kinds, cpu) << compiler::target_name(t);
+        EXPECT_EQ(a.cpu_kinds, b.cpu_kinds) << compiler::target_name(t);
+        EXPECT_GT(a.cpu_kinds[1], 0u) << compiler::target_name(t) << ": GELU runs on the CPU";
+        if (t == compiler::Target::Cpu) {
+            EXPECT_GT(a.cpu_kinds[3], 0u) << "softmax";
+            EXPECT_GT(a.cpu_kinds[5], a.cpu_kinds[1]) << "the CPU target's time is in its matmuls";
+        } else {
+            EXPECT_GT(a.cpu_kinds[0], 0u) << compiler::target_name(t) << ": conversions";
+        }
     }
 }
 
@@ -166,6 +181,25 @@ TEST(Compiler, ProgramFileRoundTripsAndListsRegions) {
     corrupt = bytes;
     corrupt.pop_back();
     EXPECT_THROW(compiler::Program::parse(corrupt, "prog.bin"), FileFormatError);
+    // An unknown target (found by fuzz/fuzz_program) is refused, not loaded into the enum.
+    corrupt = bytes;
+    const uint32_t bad_target = 196;
+    std::memcpy(corrupt.data() + offsetof(eb_program_header, target), &bad_target, sizeof bad_target);
+    try {
+        compiler::Program::parse(corrupt, "prog.bin");
+        ADD_FAILURE() << "an unknown target was accepted";
+    } catch (const FileFormatError& e) {
+        EXPECT_NE(std::string(e.what()).find("target 196 unknown"), std::string::npos) << e.what();
+    }
+    // A program of a header alone (no tensors, instructions or strings) reads as empty
+    // (fuzz/fuzz_program: no memcpy from a null vector; UBSan in the sanitizer build).
+    compiler::Program empty;
+    const auto header_only = empty.serialize();
+    ASSERT_EQ(header_only.size(), sizeof(eb_program_header));
+    const auto e = compiler::Program::parse(header_only, "empty.bin");
+    EXPECT_TRUE(e.tensors.empty());
+    EXPECT_TRUE(e.instrs.empty());
+    EXPECT_EQ(e.serialize(), header_only);
 }
 
 TEST(Compiler, EveryTargetEqualsTheFunctionalModelOfTheSameProgram) {

@@ -34,6 +34,7 @@ void eb_hal_copy_from_dev(void*, uint64_t, size_t) { forbidden("eb_hal_copy_from
 void eb_hal_region(uint32_t, uint32_t, const char*) { forbidden("eb_hal_region"); }
 void eb_hal_wait_category(int) { forbidden("eb_hal_wait_category"); }
 void eb_hal_category_override(int) { forbidden("eb_hal_category_override"); }
+void eb_hal_cpu_kind(int) { forbidden("eb_hal_cpu_kind"); }
 void* eb_hal_map(uint64_t, size_t) { forbidden("eb_hal_map"); }
 void eb_hal_unmap(void*, uint64_t, size_t, int) { forbidden("eb_hal_unmap"); }
 
