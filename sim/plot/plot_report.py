@@ -157,6 +157,9 @@ def validate(report, path):
                 m: counts(mc_obj, m, path, f"{where}.by_module_category") for m in mc_obj
             },
         }
+        # Reports from before the split have no cpu_compute_by_kind: no such figure.
+        if "cpu_compute_by_kind" in t:
+            checked[name]["cpu_compute_by_kind"] = counts(t, "cpu_compute_by_kind", path, where)
     speedup = report.get("speedup", {})
     if not isinstance(speedup, dict):
         raise BadReport(f"{path}: key 'speedup' must be an object")
@@ -359,6 +362,10 @@ def fig_module_category(plt, FuncFormatter, meta, targets):
 
 # ---------------------------------------------------------------- main
 
+KIND_ORDER = ["conversion", "gelu", "transpose", "softmax", "layer_norm", "matmul", "other"]
+KIND_COLOURS = {"conversion": "#9467bd", "gelu": "#ff7f0e", "transpose": "#8c564b", "softmax": "#2ca02c",
+                "layer_norm": "#17becf", "matmul": "#1f77b4", "other": "#7f7f7f"}
+
 POLICY_ORDER = ["none", "conventional", "edgebert"]
 POLICY_COLOURS = {"none": "#7f7f7f", "conventional": "#1f77b4", "edgebert": "#d62728"}
 
@@ -460,6 +467,10 @@ def main(argv=None):
                                             "Cycles per target, by module")),
         ("module-category", lambda: fig_module_category(plt, FuncFormatter, meta, targets)),
     ]
+    if all("cpu_compute_by_kind" in t for t in targets.values()):
+        figures.append(("cpu-kinds", lambda: fig_breakdown(plt, FuncFormatter, meta, targets, "cpu_compute_by_kind",
+                                                           KIND_ORDER, KIND_COLOURS,
+                                                           "CPU compute per target, by kind of work")))
     for suffix, make in figures:
         try:
             save(make(), plt, args.out, stem, suffix, args.format)
