@@ -380,8 +380,11 @@ private:
 
 SafetensorsFile SafetensorsFile::load(const std::string& path) {
     const MappedFile file(path);
-    const unsigned char* bytes = file.data();
-    const uint64_t file_size = file.size();
+    return parse(file.data(), file.size(), path);
+}
+
+SafetensorsFile SafetensorsFile::parse(const unsigned char* bytes, size_t size, const std::string& path) {
+    const uint64_t file_size = size;
 
     if (file_size < 8)
         throw FileFormatError(fmt::format(

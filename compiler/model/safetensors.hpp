@@ -11,6 +11,7 @@
 // the file and, where it applies, the tensor.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ class SafetensorsFile {
 public:
     // Parses and validates the whole file; throws FileFormatError on any problem.
     static SafetensorsFile load(const std::string& path);
+    // The same from `size` bytes in memory; `origin` stands for the file in messages.
+    static SafetensorsFile parse(const unsigned char* bytes, size_t size, const std::string& origin);
 
     const std::string& path() const { return path_; }
     bool contains(const std::string& name) const { return tensors_.count(name) != 0; }

@@ -131,6 +131,8 @@ Program Program::parse(const std::vector<uint8_t>& bytes, const std::string& ori
     std::memcpy(&h, bytes.data(), sizeof(h));
     if (h.magic != EB_PROGRAM_MAGIC) throw FileFormatError(fmt::format("{}: not an edgebert-sim program (bad magic)", origin));
     if (h.version != 1) throw FileFormatError(fmt::format("{}: program version {} unsupported (expected 1)", origin, h.version));
+    if (h.target > EB_TARGET_CPU)
+        throw FileFormatError(fmt::format("{}: program target {} unknown (0 edgebert, 1 systolic, 2 cpu)", origin, h.target));
     const uint64_t need = sizeof(h) + uint64_t{h.num_tensors} * sizeof(eb_tensor) +
                           uint64_t{h.num_instrs} * sizeof(eb_instr) + h.strings_bytes;
     if (need != bytes.size())
@@ -139,10 +141,10 @@ Program Program::parse(const std::vector<uint8_t>& bytes, const std::string& ori
     p.target = static_cast<eb_target>(h.target);
     const uint8_t* r = bytes.data() + sizeof(h);
     p.tensors.resize(h.num_tensors);
-    std::memcpy(p.tensors.data(), r, h.num_tensors * sizeof(eb_tensor));
+    if (h.num_tensors != 0) std::memcpy(p.tensors.data(), r, h.num_tensors * sizeof(eb_tensor));
     r += h.num_tensors * sizeof(eb_tensor);
     p.instrs.resize(h.num_instrs);
-    std::memcpy(p.instrs.data(), r, h.num_instrs * sizeof(eb_instr));
+    if (h.num_instrs != 0) std::memcpy(p.instrs.data(), r, h.num_instrs * sizeof(eb_instr));
     r += h.num_instrs * sizeof(eb_instr);
     p.strings.assign(reinterpret_cast<const char*>(r), h.strings_bytes);
     p.tensor_names.resize(h.num_tensors);

@@ -148,7 +148,9 @@ ElfImage load_elf_bytes(const std::vector<uint8_t>& data, const std::string& nam
             r.fail(what + " lies outside the file (offset " + std::to_string(offset) + " + " +
                    std::to_string(seg.filesz) + " bytes, file has " + std::to_string(data.size()) + ")");
         }
-        if (seg.memsz != 0 && seg.addr + seg.memsz - 1 < seg.addr) r.fail(what + " wraps around the address space");
+        // The end address addr + memsz must exist too: the loader's callers bound-check
+        // [addr, addr + memsz) against their memory (hw/soc/iss_host.cpp).
+        if (seg.memsz > ~uint64_t{0} - seg.addr) r.fail(what + " wraps around the address space");
         image.segments.push_back(seg);
         offsets.push_back(offset);
     }

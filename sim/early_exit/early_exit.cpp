@@ -15,14 +15,22 @@ namespace edgebert::sim {
 
 namespace {
 
-std::vector<std::vector<double>> read_csv(const std::string& path, size_t min_cols) {
+std::string read_csv_file(const std::string& path) {
     try {
         checked_input_file(path, "CSV table", kMaxTableBytes);
     } catch (const Error& e) {
         throw FileFormatError(e.what());
     }
-    std::ifstream f(path);
+    std::ifstream f(path, std::ios::binary);
     if (!f) throw FileFormatError(fmt::format("{}: cannot open file", path));
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// `path` names the text in messages.
+std::vector<std::vector<double>> read_csv(const std::string& text, const std::string& path, size_t min_cols) {
+    std::istringstream f(text);
     std::vector<std::vector<double>> rows;
     std::string line;
     int lineno = 0;
@@ -54,10 +62,14 @@ std::vector<std::vector<double>> read_csv(const std::string& path, size_t min_co
 }  // namespace
 
 EntropyTrace load_entropy_trace(const std::string& path, int layers) {
+    return parse_entropy_trace(read_csv_file(path), path, layers);
+}
+
+EntropyTrace parse_entropy_trace(const std::string& text, const std::string& path, int layers) {
     EntropyTrace t;
     t.path = path;
     t.layers = layers;
-    t.rows = read_csv(path, static_cast<size_t>(layers));
+    t.rows = read_csv(text, path, static_cast<size_t>(layers));
     for (auto& r : t.rows) r.resize(static_cast<size_t>(layers));
     for (size_t i = 0; i < t.rows.size(); ++i)
         for (double h : t.rows[i])
@@ -65,10 +77,12 @@ EntropyTrace load_entropy_trace(const std::string& path, int layers) {
     return t;
 }
 
-ExitLut load_exit_lut(const std::string& path) {
+ExitLut load_exit_lut(const std::string& path) { return parse_exit_lut(read_csv_file(path), path); }
+
+ExitLut parse_exit_lut(const std::string& text, const std::string& path) {
     ExitLut l;
     l.path = path;
-    const auto rows = read_csv(path, 2);
+    const auto rows = read_csv(text, path, 2);
     const size_t cols = rows.front().size();
     for (size_t i = 0; i < rows.size(); ++i) {
         if (rows[i].size() != cols)

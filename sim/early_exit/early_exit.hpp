@@ -22,6 +22,8 @@ struct EntropyTrace {
 };
 // Uses the first `layers` columns; every line must have at least that many numbers.
 EntropyTrace load_entropy_trace(const std::string& path, int layers = 11);
+// The same from CSV text in memory; `origin` stands for the file in messages.
+EntropyTrace parse_entropy_trace(const std::string& text, const std::string& origin, int layers = 11);
 
 // Exit-prediction table: column 1 the layer-1 entropy, then the predicted entropies of layers 2..
 struct ExitLut {
@@ -30,6 +32,7 @@ struct ExitLut {
     std::vector<std::vector<double>> predicted;
 };
 ExitLut load_exit_lut(const std::string& path);
+ExitLut parse_exit_lut(const std::string& text, const std::string& origin);
 // The row nearest h1 (as the original software); the first layer whose predicted
 // entropy is below the threshold, or num_layers if none.
 int predict_exit_layer(const ExitLut& lut, double h1, double threshold, int num_layers);

@@ -161,6 +161,11 @@ TEST(IssElf, Malformations) {
     b = minimal_elf();
     put<uint16_t>(b, 54, 32);
     expect_error(b, "program header size");
+    // A segment ending exactly at 2^64: its end address addr + memsz wraps to 0, which
+    // let it pass a caller's "addr + memsz <= DRAM end" check (fuzz/fuzz_elf).
+    b = minimal_elf();
+    put<uint64_t>(b, kPhoff + 24, ~uint64_t{0} - 15);
+    expect_error(b, "wraps around the address space");
 }
 
 TEST(IssElf, HostExecutableIsNotRiscv) {
