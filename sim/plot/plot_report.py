@@ -386,12 +386,31 @@ def sentences_figures(plt, report, path):
     colours = [POLICY_COLOURS.get(p, "#999999") for p in names]
 
     def energy_latency():
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
-        e = [1e3 * pols[p]["mean_energy_j"] for p in names]
-        a1.bar(names, e, color=colours)
-        a1.set_ylabel("mean energy per sentence (mJ)")
-        for i, v in enumerate(e):
-            a1.annotate(f"{v:.2f}", (i, v), ha="center", va="bottom", fontsize=8)
+        # Energy of the whole SoC and of the tile alone (its DVFS domain), each bar
+        # labelled with its ratio to the edgebert policy; the paper's ratios are for
+        # the accelerator alone.
+        tile = all("mean_tile_energy_j" in pols[p] for p in names)
+        fig, axes = plt.subplots(1, 3 if tile else 2, figsize=(12.5 if tile else 9, 3.8))
+        paper = report.get("paper_ratios", {}) if isinstance(report.get("paper_ratios", {}), dict) else {}
+
+        def energy(ax, key, what):
+            e = [1e3 * float(pols[p][key]) for p in names]
+            ax.bar(names, e, color=colours)
+            ax.set_ylabel(f"mean energy per sentence, {what} (mJ)")
+            ref = e[names.index("edgebert")] if "edgebert" in names else 0.0
+            for i, v in enumerate(e):
+                ratio = f"\n{v / ref:.2f}x" if ref > 0 and names[i] != "edgebert" else ""
+                ax.annotate(f"{v:.3g}{ratio}", (i, v), ha="center", va="bottom", fontsize=8)
+            ax.set_ylim(0, max(e + [1e-9]) * 1.25)
+
+        energy(axes[0], "mean_energy_j", "whole SoC")
+        axes[0].set_title("whole SoC (ratios: policy / edgebert)", fontsize=9)
+        if tile:
+            energy(axes[1], "mean_tile_energy_j", "tile only")
+            ptxt = ", ".join(f"{k.replace('_over_edgebert', '')} {float(v):g}x" for k, v in paper.items()
+                             if isinstance(v, (int, float)))
+            axes[1].set_title("EdgeBERT tile alone" + (f" (paper, accelerator: {ptxt})" if ptxt else ""), fontsize=9)
+        a2 = axes[-1]
         x = range(len(names))
         a2.bar([i - 0.2 for i in x], [1e3 * pols[p]["mean_latency_s"] for p in names], 0.4, color=colours,
                label="mean")
