@@ -354,52 +354,33 @@ float eb_k_entropy_f32(const float* logits, int n) {
 
 enum { TR_BLOCK = 16 };
 
+/* One blocked transpose for every element type: TR_BLOCK x TR_BLOCK tiles keep
+ * both the rows read and the columns written in the L1. */
+#define EB_K_TRANSPOSE_BLOCKED(T)                                                        \
+    int i0, j0, i, j;                                                                    \
+    if (rows <= 0 || cols <= 0) return;                                                  \
+    for (i0 = 0; i0 < rows; i0 += TR_BLOCK) {                                            \
+        const int ie = rows - i0 < TR_BLOCK ? rows : i0 + TR_BLOCK;                      \
+        for (j0 = 0; j0 < cols; j0 += TR_BLOCK) {                                        \
+            const int je = cols - j0 < TR_BLOCK ? cols : j0 + TR_BLOCK;                  \
+            for (i = i0; i < ie; ++i) {                                                  \
+                const T* s = src + (size_t)i * lds;                                      \
+                for (j = j0; j < je; ++j) dst[(size_t)j * ldd + (size_t)i] = s[j];      \
+            }                                                                            \
+        }                                                                                \
+    }                                                                                    \
+    charge(EB_COST_TRANSPOSE_ELEM, (uint64_t)rows * (uint64_t)cols)
+
 void eb_k_transpose_f32(const float* src, size_t lds, float* dst, size_t ldd, int rows, int cols) {
-    int i0, j0, i, j;
-    if (rows <= 0 || cols <= 0) return;
-    for (i0 = 0; i0 < rows; i0 += TR_BLOCK) {
-        const int ie = rows - i0 < TR_BLOCK ? rows : i0 + TR_BLOCK;
-        for (j0 = 0; j0 < cols; j0 += TR_BLOCK) {
-            const int je = cols - j0 < TR_BLOCK ? cols : j0 + TR_BLOCK;
-            for (i = i0; i < ie; ++i) {
-                const float* s = src + (size_t)i * lds;
-                for (j = j0; j < je; ++j) dst[(size_t)j * ldd + (size_t)i] = s[j];
-            }
-        }
-    }
-    charge(EB_COST_TRANSPOSE_ELEM, (uint64_t)rows * (uint64_t)cols);
+    EB_K_TRANSPOSE_BLOCKED(float);
 }
 
 void eb_k_transpose_u8(const uint8_t* src, size_t lds, uint8_t* dst, size_t ldd, int rows, int cols) {
-    int i0, j0, i, j;
-    if (rows <= 0 || cols <= 0) return;
-    for (i0 = 0; i0 < rows; i0 += TR_BLOCK) {
-        const int ie = rows - i0 < TR_BLOCK ? rows : i0 + TR_BLOCK;
-        for (j0 = 0; j0 < cols; j0 += TR_BLOCK) {
-            const int je = cols - j0 < TR_BLOCK ? cols : j0 + TR_BLOCK;
-            for (i = i0; i < ie; ++i) {
-                const uint8_t* s = src + (size_t)i * lds;
-                for (j = j0; j < je; ++j) dst[(size_t)j * ldd + (size_t)i] = s[j];
-            }
-        }
-    }
-    charge(EB_COST_TRANSPOSE_ELEM, (uint64_t)rows * (uint64_t)cols);
+    EB_K_TRANSPOSE_BLOCKED(uint8_t);
 }
 
 void eb_k_transpose_u32(const uint32_t* src, size_t lds, uint32_t* dst, size_t ldd, int rows, int cols) {
-    int i0, j0, i, j;
-    if (rows <= 0 || cols <= 0) return;
-    for (i0 = 0; i0 < rows; i0 += TR_BLOCK) {
-        const int ie = rows - i0 < TR_BLOCK ? rows : i0 + TR_BLOCK;
-        for (j0 = 0; j0 < cols; j0 += TR_BLOCK) {
-            const int je = cols - j0 < TR_BLOCK ? cols : j0 + TR_BLOCK;
-            for (i = i0; i < ie; ++i) {
-                const uint32_t* s = src + (size_t)i * lds;
-                for (j = j0; j < je; ++j) dst[(size_t)j * ldd + (size_t)i] = s[j];
-            }
-        }
-    }
-    charge(EB_COST_TRANSPOSE_ELEM, (uint64_t)rows * (uint64_t)cols);
+    EB_K_TRANSPOSE_BLOCKED(uint32_t);
 }
 
 /* ---------------------------------------------------------------- INT8 --- */

@@ -82,6 +82,18 @@ static void wait_irq(const eb_platform* p, int category) {
     (void)eb_hal_read32(p->plic_base + PLIC_CLAIM);
 }
 
+/* Starts a command and waits for its interrupt, charged to `category`. */
+static void command(const eb_platform* p, uint32_t cmd, int category) {
+    wr(p, EB_F_COMMAND_REG, cmd);
+    wait_irq(p, category);
+}
+
+/* A mask or input DMA of `rows` mask words / input rows (dma_length = rows - 1). */
+static void dma(const eb_platform* p, uint32_t cmd, uint32_t rows, int category) {
+    wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, rows - 1u));
+    command(p, cmd, category);
+}
+
 /* Before each operator: the soft-reset write and the staging area's DRAM
  * addresses (read and write, mask / input / aux). */
 static void begin_operator(const eb_platform* p, uint64_t st) {
@@ -172,15 +184,11 @@ static int send_operand(const eb_platform* p, uint64_t st, int dec, const uint8_
     wr(p, EB_F_BASE_INPUT0_REG, 0u);
     wr(p, EB_F_BASE_MASK0_REG, 0u);
     wr(p, EB_F_MASK_RD_ADDR_REG, (uint32_t)mask_buf(p, st, dec));
-    wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, vectors - 1u));
-    wr(p, EB_F_COMMAND_REG, EB_CMD_MASK_READ);
-    wait_irq(p, EB_CAT_READ);
+    dma(p, EB_CMD_MASK_READ, vectors, EB_CAT_READ);
     s_tally.words_read += study_words((uint64_t)vectors * lanes);
     if (depth) {
         wr(p, EB_F_INPUT_RD_ADDR_REG, (uint32_t)input_buf(p, st, dec));
-        wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, (uint32_t)depth - 1u));
-        wr(p, EB_F_COMMAND_REG, EB_CMD_INPUT_READ);
-        wait_irq(p, EB_CAT_READ);
+        dma(p, EB_CMD_INPUT_READ, (uint32_t)depth, EB_CAT_READ);
     }
     return 0;
 }
@@ -197,11 +205,8 @@ static int receive_result(const eb_platform* p, uint64_t st, uint32_t row, uint3
     wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, row) | EB_FIELD(BASE_OUTPUT_MASK, row));
     wr(p, EB_F_BASE_INPUT0_REG, EB_FIELD(BASE_INPUT0, row));
     wr(p, EB_F_BASE_MASK0_REG, EB_FIELD(BASE_MASK0, row));
-    wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, vectors - 1u));
-    wr(p, EB_F_COMMAND_REG, EB_CMD_MASK_WRITE);
-    wait_irq(p, EB_CAT_WRITE);
-    wr(p, EB_F_COMMAND_REG, EB_CMD_INPUT_WRITE);
-    wait_irq(p, EB_CAT_WRITE);
+    dma(p, EB_CMD_MASK_WRITE, vectors, EB_CAT_WRITE);
+    command(p, EB_CMD_INPUT_WRITE, EB_CAT_WRITE);
     s_tally.words_written += study_words((uint64_t)vectors * lanes);
     uint8_t* mask = (uint8_t*)take(mbytes);
     uint8_t* vals = (uint8_t*)take(rbytes);
@@ -260,8 +265,7 @@ int eb_thesis_matmul(const eb_platform* p, uint64_t st, const eb_thesis_operand*
     wr(p, EB_F_BASE_MASK0_REG, 0u);
     wr(p, EB_F_BIAS_ACT1_REG, EB_FIELD(BIAS_ACT1, a->bias) | EB_FIELD(BIAS_ACT2, b->bias));
     wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, out_row) | EB_FIELD(BASE_OUTPUT_MASK, out_row));
-    wr(p, EB_F_COMMAND_REG, EB_CMD_MATMUL);
-    wait_irq(p, EB_CAT_COMPUTE);
+    command(p, EB_CMD_MATMUL, EB_CAT_COMPUTE);
     rc = receive_result(p, st, out_row, c_vec, c, ldc, n0, n1);
     eb_hal_category_override(-1);
     return s_timeouts ? EB_EXEC_ERR_TIMEOUT : rc;
@@ -278,8 +282,7 @@ static int send_aux(const eb_platform* p, uint64_t st, const uint8_t* codes, uin
     wr(p, EB_F_USE_AXI_REG, 0u);
     wr(p, EB_F_AUX_RD_ADDR_REG, (uint32_t)aux_buf(p, st, 0));
     wr(p, EB_F_AUX_DMA_LENGTH_REG, EB_FIELD(AUX_DMA_LENGTH, nrows - 1u) | EB_FIELD(AUX_DMA_BASE, 0u));
-    wr(p, EB_F_COMMAND_REG, EB_CMD_AUX_READ);
-    wait_irq(p, EB_CAT_READ);
+    command(p, EB_CMD_AUX_READ, EB_CAT_READ);
     return 0;
 }
 
@@ -297,8 +300,7 @@ static void run_sfu(const eb_platform* p, uint32_t cmd, uint32_t gb_mode, uint32
     wr(p, EB_F_BASE_MASK0_REG, EB_FIELD(BASE_MASK0, x_row));
     wr(p, EB_F_BASE_ATTN_SPAN_REG, aux_word);
     wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, out_row) | EB_FIELD(BASE_OUTPUT_MASK, out_row));
-    wr(p, EB_F_COMMAND_REG, cmd);
-    wait_irq(p, EB_CAT_COMPUTE);
+    command(p, cmd, EB_CAT_COMPUTE);
 }
 
 /* Rows per batch: whole rows, an input and a result region per decoder, and
@@ -395,22 +397,14 @@ int eb_thesis_dma_reference(const eb_platform* p, uint64_t st) {
     wr(p, EB_F_USE_AXI_REG, 0u);
     wr(p, EB_F_BASE_INPUT0_REG, 0u);
     wr(p, EB_F_BASE_MASK0_REG, 0u);
-    wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, REF_M - 1u));
-    wr(p, EB_F_COMMAND_REG, EB_CMD_MASK_READ);
-    wait_irq(p, EB_CAT_READ);
-    wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, rows - 1u));
-    wr(p, EB_F_COMMAND_REG, EB_CMD_INPUT_READ);
-    wait_irq(p, EB_CAT_READ);
+    dma(p, EB_CMD_MASK_READ, REF_M, EB_CAT_READ);
+    dma(p, EB_CMD_INPUT_READ, rows, EB_CAT_READ);
     s_tally.ref_read_cycles = eb_hal_cycles() - t0;
     t0 = eb_hal_cycles();
     wr(p, EB_F_USE_AXI_REG, 1u);
     wr(p, EB_F_BASE_OUTPUT_REG, 0u);
-    wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, REF_M - 1u));
-    wr(p, EB_F_COMMAND_REG, EB_CMD_MASK_WRITE);
-    wait_irq(p, EB_CAT_WRITE);
-    wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, rows - 1u));
-    wr(p, EB_F_COMMAND_REG, EB_CMD_INPUT_WRITE);
-    wait_irq(p, EB_CAT_WRITE);
+    dma(p, EB_CMD_MASK_WRITE, REF_M, EB_CAT_WRITE);
+    dma(p, EB_CMD_INPUT_WRITE, rows, EB_CAT_WRITE);
     s_tally.ref_write_cycles = eb_hal_cycles() - t0;
     eb_hal_category_override(-1);
     return 0;
