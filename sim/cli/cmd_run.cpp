@@ -4,6 +4,7 @@
 // the accuracy of the EdgeBERT result against the FP32 reference.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <cmath>
@@ -180,6 +181,8 @@ int cmd_run(const std::vector<std::string>& args) {
     const compiler::Mode cmode = compiler::parse_mode(mode);
     const bool thesis = cmode == compiler::Mode::Thesis;
     if (dma_projection && !thesis) throw UsageError("--silicon-dma-projection needs --mode thesis");
+    if (dma_projection && std::find(tlist.begin(), tlist.end(), compiler::Target::Edgebert) == tlist.end())
+        throw UsageError("--silicon-dma-projection projects the EdgeBERT target's DMA: add edgebert to --targets");
     if (thesis && early_exit > 0)
         throw UsageError("--early-exit cannot be combined with --mode thesis (the published software ran no off-ramps)");
 
