@@ -34,7 +34,7 @@ protected:
             const uint32_t qh = view(q, 0, h * d, S, d, p + "q"), kh = view(k, 0, h * d, S, d, p + "k");
             const uint32_t vh = view(v, 0, h * d, S, d, p + "v"), ch = view(ctx, 0, h * d, S, d, p + "ctx");
             cpu_matmul(qh, kh, scores);
-            b_.host(EB_H_SOFTMAX, {scores, float_bits(scale)});
+            cpu_softmax(scores, scale);
             cpu_matmul(scores, vh, ch, /*b_is_kn=*/true);
         }
     }

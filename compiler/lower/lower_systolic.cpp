@@ -99,7 +99,7 @@ protected:
             const uint32_t s32 = i32_tensor(hp + "scores_i32", S, S, sq * sk);
             gemm(q8, kt8, s32);
             b_.host(EB_H_DEQUANTIZE, {s32, scores, 0, 0});
-            b_.host(EB_H_SOFTMAX, {scores, float_bits(scale)});
+            cpu_softmax(scores, scale);
             const uint32_t p8 = i8_tensor(hp + "p_i8", S, S, sp);
             b_.host(EB_H_QUANTIZE, {scores, p8, 0, 0});
             const uint32_t v8 = i8_tensor(hp + "v_i8", S, d, sv);

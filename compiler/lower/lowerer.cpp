@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "common/error.hpp"
 
@@ -114,6 +116,42 @@ void Lowerer::cpu_matmul(uint32_t a, uint32_t b, uint32_t c, bool b_is_kn, bool 
     b_.host(EB_H_MATMUL, {a, b, c, uint64_t{accumulate} | (uint64_t{b_is_kn} << 1)});
 }
 
+void Lowerer::cpu_softmax(uint32_t scores, float scale) {
+    const uint32_t mask = attention_mask_tensor();
+    if (mask == kNoTensor) {
+        b_.host(EB_H_SOFTMAX, {scores, float_bits(scale)});
+    } else {
+        b_.host(EB_H_SOFTMAX, {scores, float_bits(scale), uint64_t{mask} + 1}, -1,
+                "key mask attention_mask_add");
+    }
+}
+
+uint64_t Lowerer::activation_arg() const {
+    switch (cfg_.hidden_act) {
+        case model::Activation::GeluNew: return EB_ACT_GELU_TANH;
+        case model::Activation::Gelu: return EB_ACT_GELU_ERF;
+        case model::Activation::Relu: return EB_ACT_RELU;
+    }
+    throw Error("internal: compiler: unknown hidden_act");
+}
+
+void Lowerer::cpu_activation(uint32_t x) {
+    b_.host(EB_H_GELU, {x, activation_arg()}, -1, model::activation_name(cfg_.hidden_act));
+}
+
+bool Lowerer::has_padding() const {
+    return std::find(in_.attention_mask.begin(), in_.attention_mask.end(), 0) != in_.attention_mask.end();
+}
+
+uint32_t Lowerer::attention_mask_tensor() {
+    if (mask_tensor_ != kNoTensor || !has_padding()) return mask_tensor_;
+    std::vector<float> add(static_cast<size_t>(seq_), 0.0f);
+    for (int s = 0; s < seq_; ++s)
+        if (!in_.attention_mask[static_cast<size_t>(s)]) add[static_cast<size_t>(s)] = std::numeric_limits<float>::lowest();
+    mask_tensor_ = f32("attention_mask_add", 1, seq_, add.data());
+    return mask_tensor_;
+}
+
 void Lowerer::add_layer_norm(int, uint32_t x, uint32_t r, const model::LayerNormParams& ln, const std::string& ln_name,
                              const std::string&, const std::string&, const std::string&) {
     b_.host(EB_H_ADD, {x, x, r});
@@ -127,6 +165,14 @@ CompiledModel Lowerer::run() {
         throw ShapeError(fmt::format("--layers {} is out of range [1, {}] for model '{}'", opt_.layers,
                                      cfg_.num_hidden_layers, cfg_.name));
     model::validate_input(cfg_, in_);
+    if (has_padding() && thesis())
+        throw Error("thesis mode replays the published software, which takes no attention mask: give an input "
+                    "without padding (attention_mask all ones)");
+    // The EdgeBERT tile's softmax takes no key mask yet (the edgebert lowerer will add it).
+    if (has_padding() && opt_.target == Target::Edgebert)
+        throw ShapeError(fmt::format("target edgebert: attention_mask has {} padded position(s); padding is not "
+                                     "supported on this target yet (the systolic and cpu targets take it)",
+                                     std::count(in_.attention_mask.begin(), in_.attention_mask.end(), 0)));
     if (thesis()) return run_thesis();
 
     // Embedding (CPU): gather + sum, LayerNorm over E, then the E -> H projection (a linear).
@@ -135,21 +181,30 @@ CompiledModel Lowerer::run() {
     const uint32_t word = weight_f32("word_embeddings", w_.word_embeddings);
     const uint32_t pos = weight_f32("position_embeddings", w_.position_embeddings);
     const uint32_t type = weight_f32("token_type_embeddings", w_.token_type_embeddings);
-    const uint32_t type0 = view(type, 0, 0, 1, E, "token_type_0");
+    // Token types (all 0 without token_type_ids): the table's rows up to the largest id used.
+    const std::vector<int32_t> types =
+        in_.token_type_ids.empty() ? std::vector<int32_t>(static_cast<size_t>(S), 0) : in_.token_type_ids;
+    const int type_rows = 1 + *std::max_element(types.begin(), types.end());
+    const uint32_t type_table = view(type, 0, 0, type_rows, E, fmt::format("token_type_embeddings[0:{}]", type_rows));
+    const uint32_t type_ids = i32_tensor("token_type_ids", 1, S, 1.0f, types.data());
     const uint32_t emb = f32("emb", S, E);
-    b_.host(EB_H_EMBED, {ids, word, pos, type0, emb});
+    b_.host(EB_H_EMBED, {ids, word, pos, type_table, emb, type_ids});
     b_.host(EB_H_LAYER_NORM, {emb, weight_f32("embed_ln.gamma", w_.embed_ln.gamma),
                               weight_f32("embed_ln.beta", w_.embed_ln.beta),
                               float_bits(static_cast<float>(cfg_.layer_norm_eps))});
-    uint32_t h = f32("h0", S, H);
+    uint32_t h = hidden_tensor("h0", S, H);
     b_.region(0, EB_MOD_EMBEDDING, "embedding_projection");
     linear(emb, w_.embedding_hidden_mapping_in, "embedding_hidden_mapping_in", h, "emb_ln", "emb");
 
     for (int l = 0; l < opt_.layers; ++l) {
         const auto& L = w_.layer(cfg_, l, 0);
         const std::string p = fmt::format("L{}.", l);
-        const uint32_t q = f32(p + "q", S, H), k = f32(p + "k", S, H), v = f32(p + "v", S, H);
         const std::string in_key = l == 0 ? "emb" : key(l - 1, "out");
+        if (lower_layer(l, h, in_key)) {
+            offramp(l, h);
+            continue;
+        }
+        const uint32_t q = f32(p + "q", S, H), k = f32(p + "k", S, H), v = f32(p + "v", S, H);
         b_.region(l, EB_MOD_ATTENTION, "q_proj");
         linear(h, L.query, "query", q, in_key, key(l, "q"));
         b_.region(l, EB_MOD_ATTENTION, "k_proj");
@@ -168,19 +223,13 @@ CompiledModel Lowerer::run() {
         b_.region(l, EB_MOD_FFN, "ffn1");
         linear(ap, L.ffn, "ffn", f1, key(l, "attn_out"), key(l, "ffn1"));
         b_.region(l, EB_MOD_FFN, "gelu");
-        b_.host(EB_H_GELU, {f1});
+        cpu_activation(f1);
         b_.region(l, EB_MOD_FFN, "ffn2");
         linear(f1, L.ffn_output, "ffn_output", f2, key(l, "gelu"), key(l, "ffn2"));
         b_.region(l, EB_MOD_FFN, "residual_layer_norm");
         add_layer_norm(l, f2, ap, L.full_ln, "full_ln", key(l, "ffn2"), key(l, "attn_out"), key(l, "out"));
         h = f2;
-        if (opt_.offramps) {
-            b_.region(l, EB_MOD_CLASSIFIER, "offramp");
-            const auto& ramp = w_.offramps.at(static_cast<size_t>(l));
-            const uint32_t ramp_logits = head(h, ramp.pooler, ramp.classifier, fmt::format("highway{}.pooler", l),
-                                              key(l, "out"), key(l, "offramp_pool"), static_cast<uint32_t>(l + 1));
-            if (opt_.exit_threshold > 0 && l + 1 < opt_.layers) exit_check(l, ramp_logits, opt_.layers + 1);
-        }
+        offramp(l, h);
     }
 
     b_.region(opt_.layers - 1, EB_MOD_CLASSIFIER, "pooler_classifier");
@@ -198,6 +247,16 @@ CompiledModel Lowerer::run() {
     }
     out.program = b_.take();
     return out;
+}
+
+void Lowerer::offramp(int l, uint32_t h) {
+    if (opt_.offramps) {
+        b_.region(l, EB_MOD_CLASSIFIER, "offramp");
+        const auto& ramp = w_.offramps.at(static_cast<size_t>(l));
+        const uint32_t ramp_logits = head(h, ramp.pooler, ramp.classifier, fmt::format("highway{}.pooler", l),
+                                          key(l, "out"), key(l, "offramp_pool"), static_cast<uint32_t>(l + 1));
+        if (opt_.exit_threshold > 0 && l + 1 < opt_.layers) exit_check(l, ramp_logits, opt_.layers + 1);
+    }
 }
 
 CompiledModel Lowerer::run_thesis() {

@@ -40,6 +40,14 @@ protected:
     uint32_t head(uint32_t h, const model::Linear& pooler, const model::Linear& classifier, const std::string& name,
                   const std::string& in_key, const std::string& pool_key, uint32_t slot);
 
+    // A target that lowers a whole encoder layer itself (its activations in its
+    // own format between operators) returns true and leaves the layer's output in h.
+    virtual bool lower_layer(int layer, uint32_t& h, const std::string& in_key) { return false; }
+    // The tensor the embedding projection writes (the first layer's input).
+    virtual uint32_t hidden_tensor(const std::string& name, int rows, int cols) { return f32(name, rows, cols); }
+    // The off-ramp after layer l (if the program has off-ramps) and its exit check.
+    void offramp(int layer, uint32_t h);
+
     // The early-exit check after an off-ramp (targets with an entropy unit override it).
     virtual void exit_check(int layer, uint32_t logits, int slot) {}
 
@@ -76,6 +84,21 @@ protected:
     // CPU operators (FP32).
     void cpu_add_bias(uint32_t x, uint32_t bias);
     void cpu_matmul(uint32_t a, uint32_t b, uint32_t c, bool b_is_kn = false, bool accumulate = false);
+    // In place: softmax(x * scale + the attention mask) per row (EB_H_SOFTMAX, the mask
+    // as its a2 when the input has padding).
+    void cpu_softmax(uint32_t scores, float scale);
+    // In place: the model's hidden_act (EB_H_GELU with activation_arg() as a1).
+    void cpu_activation(uint32_t x);
+    // EB_H_GELU's a1 for cfg_.hidden_act (eb_activation: 0 tanh GELU, 1 erf GELU, 2 ReLU).
+    uint64_t activation_arg() const;
+
+    // ---- model inputs: padding and token types ----------------------------
+    // The input's attention_mask has a zero: some keys are padding.
+    bool has_padding() const;
+    // The additive key mask: F32, 1 x seq, 0 for a kept key and the most negative float
+    // for a padded one, as the FP32 reference (and HF) add it to the scaled scores.
+    // Created on first use, then shared; kNoTensor when the input has no padding.
+    uint32_t attention_mask_tensor();
 
     const model::AlbertConfig& cfg_;
     const model::AlbertWeights& w_;
@@ -88,6 +111,7 @@ protected:
     std::map<std::string, uint32_t> weights_;
     int seq_ = 0;
     std::vector<std::string> alloc_slots_;  // host_malloc: what each executor slot holds ("" free)
+    uint32_t mask_tensor_ = kNoTensor;       // attention_mask_tensor(), once created
 };
 
 std::unique_ptr<Lowerer> make_cpu_lowerer(const model::AlbertConfig&, const model::AlbertWeights&,

@@ -61,8 +61,10 @@ Mat attention_block(const AlbertConfig& c, const AlbertLayerWeights& L, const Ma
         const auto kh = k.middleCols(hd * d, d);
         const auto vh = v.middleCols(hd * d, d);
         scores.noalias() = (qh * kh.transpose()) * scale;
-        scores.rowwise() += mask_add;
+        // The calibration records the scaled products (what a target's matmul computes),
+        // before the mask's -FLT_MAX for padded keys is added.
         scores_max = std::max(scores_max, scores.cwiseAbs().maxCoeff());
+        scores.rowwise() += mask_add;
         softmax_rows(scores.data(), seq, seq);
         probs_max = std::max(probs_max, scores.maxCoeff());
         context.middleCols(hd * d, d).noalias() = scores * vh;
@@ -189,16 +191,25 @@ void validate_input(const AlbertConfig& c, const ModelInput& in) {
     }
     if (!in.token_type_ids.empty()) {
         if (in.token_type_ids.size() != in.token_ids.size())
-            throw ShapeError(fmt::format("token_type_ids has {} entries, expected {}",
+            throw ShapeError(fmt::format("token_type_ids has {} entries, expected {} (one per token)",
                                          in.token_type_ids.size(), seq));
-        for (int t : in.token_type_ids)
+        for (int i = 0; i < seq; ++i) {
+            const int t = in.token_type_ids[static_cast<size_t>(i)];
             if (t < 0 || t >= c.type_vocab_size)
-                throw ShapeError(fmt::format("token type id {} is out of range [0, {}]", t,
-                                             c.type_vocab_size - 1));
+                throw ShapeError(fmt::format("token type id {} at position {} is out of range [0, {}] "
+                                             "(type_vocab_size of model '{}')",
+                                             t, i, c.type_vocab_size - 1, c.name));
+        }
     }
-    if (!in.attention_mask.empty() && in.attention_mask.size() != in.token_ids.size()) {
-        throw ShapeError(fmt::format("attention_mask has {} entries, expected {}",
-                                     in.attention_mask.size(), seq));
+    if (!in.attention_mask.empty()) {
+        if (in.attention_mask.size() != in.token_ids.size())
+            throw ShapeError(fmt::format("attention_mask has {} entries, expected {} (one per token)",
+                                         in.attention_mask.size(), seq));
+        for (int i = 0; i < seq; ++i)
+            if (in.attention_mask[static_cast<size_t>(i)] > 1)
+                throw ShapeError(fmt::format("attention_mask value {} at position {} is out of range [0, 1] "
+                                             "(1 keep, 0 padding)",
+                                             in.attention_mask[static_cast<size_t>(i)], i));
     }
 }
 

@@ -22,7 +22,7 @@ const char* category_name(uint32_t c) {
 const char* host_kernel_name(uint32_t k) {
     static const char* n[] = {"?", "embed", "matmul", "add_bias", "add", "layer_norm", "softmax", "gelu", "tanh",
                               "quantize", "dequantize", "transpose", "copy", "malloc", "i32_accumulate", "entropy",
-                              "slice", "i32_matmul", "free", "i32_to_i8"};
+                              "slice", "i32_matmul", "free", "i32_to_i8", "?", "?", "?", "?", "af_gather"};
     static const char* staged[] = {"eb.matmul_staged", "eb.softmax_staged", "eb.add_layer_norm_staged",
                                    "eb.dma_reference"};
     if (k >= EB_H_EB_MATMUL_STAGED && k <= EB_H_EB_DMA_REFERENCE) return staged[k - EB_H_EB_MATMUL_STAGED];
@@ -82,7 +82,7 @@ void ProgramBuilder::host(eb_host_kernel k, std::initializer_list<uint64_t> args
     for (uint64_t a : args) in.a[i++] = a;
     in.a[6] = category_override >= 0 ? static_cast<uint64_t>(category_override + 1) : 0;
     // How many leading arguments are tensors (the executor's tensor_args); the rest are numbers.
-    static const uint8_t tensor_args[] = {0, 5, 3, 2, 3, 3, 1, 1, 1, 2, 2, 2, 2, 0, 2, 1, 2, 3, 0, 2};
+    static const uint8_t tensor_args[] = {0, 6, 3, 2, 3, 3, 1, 1, 1, 2, 2, 2, 2, 0, 2, 1, 2, 3, 0, 2};
     // Thesis mode's EdgeBERT operators (eb_program.h): matmul A, B, C, staging; softmax x, y,
     // staging; add + layer norm x, y, residual, gamma, beta (then staging | sum bias); the reference.
     static const uint8_t staged_args[] = {4, 3, 5, 1};

@@ -272,6 +272,32 @@ int main(void) {
             (void)eb_k_bitmask_decode(bm_image, bm_image + mbytes, depth, BM_VECTORS, lanes, bm_back);
         });
     }
+    /* splice_per_lane: the code-domain splice of tile-format activations
+     * (EB_H_AF_GATHER) as the compiler's most frequent call runs it: a band of
+     * 4 rows out of 4 chunks of 4 vectors (the block above as four streams),
+     * one code in eight zero (activations are mostly dense; the branch on the
+     * mask bit goes as often as in them). Per lane slot walked plus per code
+     * moved, as the kernel charges. */
+    for (int i = 0; i < BM_VECTORS * lanes; ++i)
+        bm_codes[i] = (i % 8 == 3) ? 0 : eb_k_af_encode(xa[i % N], f, -4) | 1u;
+    {
+        enum { CHUNKS = 4, ROWS = 4, ROW_VECTORS = 4 }; /* CHUNKS * ROWS * ROW_VECTORS = BM_VECTORS */
+        static const uint8_t* sm[CHUNKS];
+        static const uint8_t* cur[CHUNKS][32];
+        static uint8_t* dcur[32];
+        const size_t mbytes = eb_k_bitmask_mask_bytes(BM_VECTORS, lanes);
+        (void)eb_k_bitmask_encode(bm_codes, BM_VECTORS, lanes, 0x7F, bm_image, bm_image + mbytes);
+        uint64_t moved = 0;
+        for (int i = 0; i < BM_VECTORS * lanes; ++i) moved += (bm_codes[i] & 0x7F) != 0;
+        for (int c = 0; c < CHUNKS; ++c) sm[c] = bm_image; /* the same stream four times: the work, not the values */
+        MEASURE("splice_per_lane", (uint64_t)BM_VECTORS * lanes + moved, {
+            for (int l = 0; l < lanes; ++l) {
+                for (int c = 0; c < CHUNKS; ++c) cur[c][l] = bm_image + mbytes + l;
+                dcur[l] = bm_rows + l;
+            }
+            (void)eb_k_bitmask_splice(sm, cur, CHUNKS, ROWS, ROW_VECTORS, lanes, 0, 0x7F, bm_mask, dcur);
+        });
+    }
     /* memcpy_per_byte: the runtime's copies (staging buffers, AF images, rows):
      * memcpy of 4 KiB between aligned buffers in the L1 D$. memset_per_byte:
      * memset of 4 KiB (malloc's clearing). The size goes through a volatile so

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "common/error.hpp"
+#include "hw/edgebert/functional/sfu_ops.hpp"
 
 namespace edgebert::hw {
 
@@ -220,9 +221,13 @@ void plan_sfu(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
         case regs::kCmdSoftmax: j.op = SfuOp::Softmax; want = regs::kGbSoftmax; break;
         case regs::kCmdElementAdd: j.op = SfuOp::ElementAdd; want = regs::kGbElementAdd; break;
         case regs::kCmdEntropy: j.op = SfuOp::Entropy; break;
+        case regs::kCmdLut: j.op = SfuOp::Lut; want = regs::kGbLut; break;
         default: j.op = SfuOp::Dvfs;
     }
-    if (f("gb_mode") != want)
+    const bool lut = j.op == SfuOp::Lut;
+    // gb_mode bit 4 is the LUT extension's; without it the field is the original's 4 bits.
+    const uint32_t gb_mode = cfg.sfu_lut ? f("gb_mode") : f("gb_mode") & regs::kGbModeOriginalMask;
+    if (gb_mode != want)
         add(p, ErrorCause::kBadMode, HwEffect::Hangs,
             fmt::format("{} needs gb_mode = {}", regs::command_name(p.command), want), kHangsText,
             {f.named("gb_mode")});
@@ -239,7 +244,7 @@ void plan_sfu(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
     }
     // The fields the operation uses (the list per command in docs/register-map.md
     // is checked against this by tests/unit/edgebert/test_register_map_commands.cpp).
-    j.x_bias = bmin + f.i("bias_act1");
+    if (!lut) j.x_bias = bmin + f.i("bias_act1");  // the LUT maps codes to codes: no bias field
     j.x_mask_base = f.i("base_mask0");
     j.x_input_base = f.i("base_input0");
     if (j.op == SfuOp::ElementAdd) {
@@ -248,7 +253,7 @@ void plan_sfu(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
         j.y_input_base = f.i("base_input1");
     }
     if (sfu_writes_output(j.op)) {
-        j.out_bias = bmin + f.i("bias_act3");
+        if (!lut) j.out_bias = bmin + f.i("bias_act3");
         j.out_decoder = f.i("flip_mem");
         j.out_input_base = f.i("base_output");
         j.out_mask_base = f.i("base_output_mask");
@@ -263,6 +268,7 @@ void plan_sfu(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
         j.span_row = f.i("base_attn_span");
         j.span_bias = bmin + f.i("bias_attn_span");
     }
+    if (lut) j.gamma_row = f.i("base_gamma");  // the table's first aux row
     if (j.op == SfuOp::Entropy || j.op == SfuOp::Dvfs) j.threshold_q10 = static_cast<uint16_t>(f("entropy_threshold"));
     if (j.op == SfuOp::Dvfs) {
         j.entropy_scale = f.i("entropy_scale");
@@ -286,6 +292,7 @@ void plan_sfu(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
         r.use("beta", SramId::Aux, j.beta_row, j.num_vector, false, "base_beta");
     }
     if (j.op == SfuOp::Softmax) r.use("span mask", SramId::Aux, j.span_row, j.num_vector, false, "base_attn_span");
+    if (lut) r.use("LUT table", SramId::Aux, j.gamma_row, fn::lut_table_rows(cfg), false, "base_gamma");
     if (sfu_writes_output(j.op)) {
         r.use("result mask", mask_sram_of(d), j.out_mask_base, vec, true, "base_output_mask");
         r.use("result input", input_sram_of(d), j.out_input_base, vec, true, "base_output");
@@ -294,14 +301,17 @@ void plan_sfu(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
 }
 
 void plan_compute(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
-    const bool sfu = p.command != regs::kCmdMatmul;
+    const bool sfu = p.command != regs::kCmdMatmul, lut = p.command == regs::kCmdLut;
     if (f("use_axi") != 0)
-        add(p, ErrorCause::kBadMode, HwEffect::Hangs, "compute commands (7-12) need use_axi = 0", kHangsText,
-            {f.named("use_axi")});
+        add(p, ErrorCause::kBadMode, HwEffect::Hangs,
+            lut ? "the LUT command (13, ext) needs use_axi = 0" : "compute commands (7-12) need use_axi = 0",
+            kHangsText, {f.named("use_axi")});
     if (f("use_gb") != (sfu ? 1u : 0u))
         add(p, ErrorCause::kBadMode, HwEffect::Hangs,
-            sfu ? "special-function commands (8-12) need use_gb = 1" : "a matmul needs use_gb = 0", kHangsText,
-            {f.named("use_gb")});
+            lut   ? "the LUT command (13, ext) needs use_gb = 1"
+            : sfu ? "special-function commands (8-12) need use_gb = 1"
+                  : "a matmul needs use_gb = 0",
+            kHangsText, {f.named("use_gb")});
     if (sfu) plan_sfu(cfg, f, p);
     else plan_matmul(cfg, f, p);
 }
@@ -362,8 +372,14 @@ CommandPlan plan_command(const EdgebertTileConfig& cfg, const RegisterFile& regs
     CommandPlan p;
     p.command = command;
     const Regs f(regs);
-    if (command == regs::kCmdNone || command > regs::kMaxCommand) {
-        add(p, ErrorCause::kUnknownCommand, HwEffect::Ignored, "the command code must be 1..12",
+    const bool ext = command == regs::kCmdLut && cfg.sfu_lut;  // the extension, when configured
+    if (command == regs::kCmdNone || (command > regs::kMaxCommand && !ext)) {
+        const std::string check =
+            command == regs::kCmdLut
+                ? "the command code must be 1..12: 13 (lut) is the SFU lookup-table extension, which this tile "
+                  "does not have (edgebert.sfu_lut = false)"
+                : cfg.sfu_lut ? "the command code must be 1..13" : "the command code must be 1..12";
+        add(p, ErrorCause::kUnknownCommand, HwEffect::Ignored, check,
             "ignored: no unit starts and no interrupt is raised", {{"command", command}});
         return p;
     }

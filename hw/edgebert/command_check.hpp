@@ -68,9 +68,11 @@ struct MatmulJob {
     int out_mask_base = 0, out_input_base = 0;
 };
 
-// Commands 8-12. Only the fields the operation uses are decoded; the others keep
-// their defaults (docs/register-map.md, "Commands").
-enum class SfuOp { LayerNorm, Softmax, ElementAdd, Entropy, Dvfs };
+// Commands 8-12, and the extension 13 (Lut, EdgebertTileConfig::sfu_lut). Only
+// the fields the operation uses are decoded; the others keep their defaults
+// (docs/register-map.md, "Commands"). Lut: x is the operand, gamma_row the
+// first aux row of its 256-entry table; it reads no bias field.
+enum class SfuOp { LayerNorm, Softmax, ElementAdd, Entropy, Dvfs, Lut };
 struct SfuJob {
     SfuOp op = SfuOp::LayerNorm;
     int num_vector = 1, num_timestep = 1;
@@ -87,7 +89,7 @@ struct SfuJob {
     std::array<int, 16> ldo_codes{};                  // DVFS: LDO code of levels 0-15
 };
 inline bool sfu_writes_output(SfuOp op) {
-    return op == SfuOp::LayerNorm || op == SfuOp::Softmax || op == SfuOp::ElementAdd;
+    return op == SfuOp::LayerNorm || op == SfuOp::Softmax || op == SfuOp::ElementAdd || op == SfuOp::Lut;
 }
 
 // What the original hardware does with programming strict mode refuses.
@@ -109,7 +111,7 @@ extern const char* const kHangsText;  // "the original hardware hangs here (no i
 
 struct CommandPlan {
     uint32_t command = 0;
-    bool known = false;             // a command code 1..12
+    bool known = false;             // a command code 1..12, or 13 with cfg.sfu_lut
     bool dma = false;               // commands 1-6 (else compute, when known)
     DmaPlan dma_job;
     MatmulJob matmul;

@@ -64,8 +64,8 @@ struct CommandRecord {
 };
 
 struct TileStats {
-    std::array<uint64_t, regs::kMaxCommand + 1> count{};
-    std::array<uint64_t, regs::kMaxCommand + 1> cycles{};
+    std::array<uint64_t, regs::kMaxExtCommand + 1> count{};   // by command code (extensions included)
+    std::array<uint64_t, regs::kMaxExtCommand + 1> cycles{};
     uint64_t errors = 0;       // refused commands and unit errors (DMA error responses)
     uint64_t refused = 0;      // commands refused at issue or by their unit's checks
     uint64_t irq_pulses = 0;

@@ -24,7 +24,7 @@ const Field kRegisterFields[] = {
      "- (ext)"},
     {"compute_done",    kCtrl, 17,  1, false, true,  "a compute command completed; write 1 to clear",
      "- (ext)"},
-    {"command",         kCommand, 0, 4, false, false, "1 mask rd, 2 mask wr, 3 input rd, 4 input wr, 5 aux rd, 6 aux wr, 7 matmul, 8 layer norm, 9 softmax, 10 element add, 11 entropy, 12 DVFS",
+    {"command",         kCommand, 0, 4, false, false, "1 mask rd, 2 mask wr, 3 input rd, 4 input wr, 5 aux rd, 6 aux wr, 7 matmul, 8 layer norm, 9 softmax, 10 element add, 11 entropy, 12 DVFS; ext: 13 LUT (only with edgebert.sfu_lut, else an unknown command)",
      "immediate: starts the command"},
     {"flip_mem",        kFlipMem, 0, 1, false, false, "decoder (0/1) whose SRAMs DMA commands and results use",
      "on write, polled (applies mid-command)"},
@@ -54,7 +54,7 @@ const Field kRegisterFields[] = {
      "on write: one token per operation (write it before each)"},
     {"base_attn_span",  kAuxBases, 0, 7, false, false, "aux row of the attention-span mask (one entry per distance |i-j|)",
      "on write, polled by softmax"},
-    {"base_gamma",      kAuxBases, 7, 8, false, false, "aux row of layer-norm gamma",
+    {"base_gamma",      kAuxBases, 7, 8, false, false, "aux row of layer-norm gamma; ext: first aux row of the LUT command's 256-entry table (256 / lanes rows)",
      "on write, polled by layer norm"},
     {"base_beta",       kAuxBases, 15, 8, false, false, "aux row of layer-norm beta",
      "on write; the original's layer norm reads beta at base_gamma"},
@@ -102,11 +102,11 @@ const Field kRegisterFields[] = {
      "on write, token-like: the encoder takes a new value after the next operation's first vector; a write-out takes the one written before the previous write-out ended"},
     {"base_output_mask",kBaseOutput, 16, 12, false, true, "mask-SRAM row where result masks are encoded and where mask write-outs (command 2) read (decoder flip_mem)",
      "- (ext)"},
-    {"use_axi",         kUseAxi, 0, 1, false, false, "1: SRAM read responses to the DMA (write-outs 2, 4, 6 need it); 0: to compute (7-12 need it). DMA reads (1, 3, 5) work with either",
+    {"use_axi",         kUseAxi, 0, 1, false, false, "1: SRAM read responses to the DMA (write-outs 2, 4, 6 need it); 0: to compute (7-12, ext 13 need it). DMA reads (1, 3, 5) work with either",
      "on write, polled (applies mid-command)"},
-    {"use_gb",          kUseGb, 0, 1, false, false, "1: decoded vectors to the special-function unit (8-12); 0: to the PU (7)",
+    {"use_gb",          kUseGb, 0, 1, false, false, "1: decoded vectors to the special-function unit (8-12, ext 13); 0: to the PU (7)",
      "on write, polled (applies mid-command)"},
-    {"gb_mode",         kGbMode, 0, 4, false, false, "1 layer norm, 2 softmax, 4 element add, 8 entropy / DVFS",
+    {"gb_mode",         kGbMode, 0, 5, false, false, "1 layer norm, 2 softmax, 4 element add, 8 entropy / DVFS; ext: 16 LUT. The extension widens the original's 4-bit field [3:0] by bit 4, which a tile without edgebert.sfu_lut ignores as the original does",
      "on write, polled; a config write reaches only the units selected at that time"},
     {"reset_mode",      kResetMode, 0, 12, false, false, "decoder read patterns of the original; accepted and ignored (the command implies them)",
      "on write, polled; write it before the writes and the command it governs"},
@@ -216,6 +216,19 @@ const CommandRegisters kCommandRegisters[] = {
 #undef EB_SFU_DEPENDS
 const int kNumCommandRegisters = static_cast<int>(sizeof(kCommandRegisters) / sizeof(kCommandRegisters[0]));
 
+// clang-format off
+const CommandRegisters kExtCommandRegisters[] = {
+    {kCmdLut, {"flip_mem", "base_input0", "base_mask0", "base_gamma", "num_vector", "num_timestep", "base_output",
+               "base_output_mask"},
+     {"use_axi", "use_gb", "gb_mode"},
+     "- (ext: not in the original)",
+     "- (ext: only with edgebert.sfu_lut; checked as layer norm is, with gb_mode = 16)",
+     "- (ext; as an SFU op it would be IRQs[1], GB done)", kComputeIrq},
+};
+// clang-format on
+const int kNumExtCommandRegisters =
+    static_cast<int>(sizeof(kExtCommandRegisters) / sizeof(kExtCommandRegisters[0]));
+
 const char* command_name(uint32_t cmd) {
     switch (cmd) {
         case kCmdMaskRead: return "mask_read";
@@ -230,6 +243,7 @@ const char* command_name(uint32_t cmd) {
         case kCmdElementAdd: return "element_add";
         case kCmdEntropy: return "entropy";
         case kCmdDvfs: return "dvfs";
+        case kCmdLut: return "lut";
         default: return "unknown";
     }
 }
@@ -331,7 +345,30 @@ std::string register_map_markdown() {
                            list(c.reads), list(c.checks), c.original_reads, c.original_depends, c.original_irq,
                            c.model_irq);
     }
+    for (int i = 0; i < kNumExtCommandRegisters; ++i) {
+        const auto& c = kExtCommandRegisters[i];
+        out += fmt::format("| {} {} *ext* | {} | {} | {} | {} | {} | {} |\n", c.command, command_name(c.command),
+                           list(c.reads), list(c.checks), c.original_reads, c.original_depends, c.original_irq,
+                           c.model_irq);
+    }
     out +=
+        "\n## Extension commands\n\n"
+        "Commands beyond the published 1-12 (*ext* above), each enabled by a field of the `edgebert`\n"
+        "section of the SoC config and off in the published configuration. A tile without the extension\n"
+        "treats its code as any unknown command: strict mode refuses it with cause 1 (unknown command),\n"
+        "silicon mode ignores it (no interrupt) and counts an unknown-command warning. gb_mode bit 4 is\n"
+        "then ignored, as the original's 4-bit gb_mode field ignores it.\n\n"
+        "**13 lut** (`edgebert.sfu_lut`): the special-function unit maps every code of num_timestep rows\n"
+        "x num_vector vectors of decoder 0's operand (base_mask0 / base_input0, as element add's first\n"
+        "operand) through a 256-entry table in the aux SRAM: 256 / lanes rows from aux row base_gamma,\n"
+        "byte i the output code for input code i. Masked-out lanes decode as code 0x00 and map to\n"
+        "table[0] (the unit sees decoded vectors); an entry whose magnitude bits are zero is a zero of\n"
+        "the result. Results are encoded into decoder flip_mem at base_output / base_output_mask. No\n"
+        "bias field is read: the table maps codes to codes. It needs use_axi = 0, use_gb = 1 and\n"
+        "gb_mode = 16: bit 4, an extension that widens gb_mode to [4:0]. Checks as for layer norm: a\n"
+        "wrong use_axi, use_gb or gb_mode, or num_vector or num_timestep = 0, is refused in both modes;\n"
+        "the table rows, the operand and the result must fit their SRAMs (silicon mode: they wrap). One\n"
+        "vector per cycle after the SFU pipeline fill (docs/tile-timing.md).\n"
         "\n## Fields\n\n"
         "| offset | field | bits | signed | description | original |\n|---|---|---|---|---|---|\n";
     for (int i = 0; i < kNumRegisterFields; ++i) {
@@ -364,6 +401,10 @@ std::string register_map_c_header() {
     out += "#define EB_FIELD(name, v) ((((uint32_t)(v)) & EB_F_##name##_MASK) << EB_F_##name##_LSB)\n\n";
     for (uint32_t c = 1; c <= kMaxCommand; ++c)
         out += fmt::format("#define EB_CMD_{} {}u\n", upper(command_name(c)), c);
+    for (int i = 0; i < kNumExtCommandRegisters; ++i) {  // extensions: only on a tile configured with them
+        const uint32_t c = kExtCommandRegisters[i].command;
+        out += fmt::format("#define EB_CMD_{} {}u /* ext */\n", upper(command_name(c)), c);
+    }
     out += fmt::format("\n#define EB_CTRL_CAUSE_MASK 0x{:X}u\n#define EB_CTRL_ERROR 0x{:X}u\n"
                        "#define EB_CTRL_DMA_BUSY 0x{:X}u\n#define EB_CTRL_COMPUTE_BUSY 0x{:X}u\n"
                        "#define EB_CTRL_DMA_DONE 0x{:X}u\n#define EB_CTRL_COMPUTE_DONE 0x{:X}u\n"
@@ -371,8 +412,8 @@ std::string register_map_c_header() {
                        ctrl::kCauseMask, ctrl::kErrorBit, ctrl::kDmaBusyBit, ctrl::kComputeBusyBit, ctrl::kDmaDoneBit,
                        ctrl::kComputeDoneBit, ctrl::kSoftResetBit);
     out += fmt::format("#define EB_GB_LAYER_NORM {}u\n#define EB_GB_SOFTMAX {}u\n#define EB_GB_ELEMENT_ADD {}u\n"
-                       "#define EB_GB_ENTROPY {}u\n\n",
-                       kGbLayerNorm, kGbSoftmax, kGbElementAdd, kGbEntropy);
+                       "#define EB_GB_ENTROPY {}u\n#define EB_GB_LUT {}u /* ext */\n\n",
+                       kGbLayerNorm, kGbSoftmax, kGbElementAdd, kGbEntropy, kGbLut);
     for (uint32_t c = 0; c <= static_cast<uint32_t>(ErrorCause::kErrorPending); ++c)
         out += fmt::format("#define EB_CAUSE_{} {}u\n", upper(error_cause_name(static_cast<ErrorCause>(c))), c);
     out += "\n#endif /* EB_EDGEBERT_REGS_H */\n";

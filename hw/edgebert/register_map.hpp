@@ -66,21 +66,28 @@ enum Command : uint32_t {
     kCmdElementAdd = 10,
     kCmdEntropy = 11,
     kCmdDvfs = 12,
+    // Extensions (not in the published map): a tile runs them only when its
+    // configuration enables them, else they are unknown commands.
+    kCmdLut = 13,          // SFU lookup table (EdgebertTileConfig::sfu_lut)
 };
-constexpr uint32_t kMaxCommand = 12;
+constexpr uint32_t kMaxCommand = 12;     // the published commands 1..12 (kCommandRegisters)
+constexpr uint32_t kMaxExtCommand = 13;  // the highest code with the extensions (kExtCommandRegisters)
 const char* command_name(uint32_t cmd);
 inline bool is_dma_command(uint32_t c) { return c >= kCmdMaskRead && c <= kCmdAuxWrite; }
-inline bool is_compute_command(uint32_t c) { return c >= kCmdMatmul && c <= kCmdDvfs; }
+inline bool is_compute_command(uint32_t c) { return (c >= kCmdMatmul && c <= kCmdDvfs) || c == kCmdLut; }
 
-// gb_mode values (kGbMode) that the special-function commands require.
-enum GbMode : uint32_t { kGbLayerNorm = 1, kGbSoftmax = 2, kGbElementAdd = 4, kGbEntropy = 8 };
+// gb_mode values (kGbMode) that the special-function commands require. kGbLut
+// is an extension: it widens the original's 4-bit gb_mode field to 5 bits (a
+// tile without sfu_lut ignores bit 4, as the original does).
+enum GbMode : uint32_t { kGbLayerNorm = 1, kGbSoftmax = 2, kGbElementAdd = 4, kGbEntropy = 8, kGbLut = 16 };
+constexpr uint32_t kGbModeOriginalMask = 0xF;
 
 // Error causes reported in kCtrl[3:0] (ext). The tile raises its interrupt on
 // every error; strict mode refuses further commands until a soft reset
 // (EdgebertTileConfig::checks; silicon mode runs them and counts a warning).
 enum class ErrorCause : uint32_t {
     kNone = 0,
-    kUnknownCommand = 1,   // command code not in 1..12
+    kUnknownCommand = 1,   // command code not in 1..12 (1..13 with the sfu_lut extension)
     kBusy = 2,             // a command for a unit that is still running
     kBadDims = 3,          // zero, not a multiple of lanes, or over a field limit
     kSramOverflow = 4,     // an operand, result or DMA region runs past an SRAM's depth
@@ -132,8 +139,11 @@ struct CommandRegisters {
     const char* original_irq;         // the original's interrupt source
     const char* model_irq;            // this model's interrupt
 };
-extern const CommandRegisters kCommandRegisters[];
+extern const CommandRegisters kCommandRegisters[];   // commands 1..kMaxCommand, in order
 extern const int kNumCommandRegisters;
+// The extension commands (kMaxCommand + 1 ..), in order; documented as such.
+extern const CommandRegisters kExtCommandRegisters[];
+extern const int kNumExtCommandRegisters;
 
 // Value of a field from a register word (sign-extended where the field is signed).
 int32_t field_value(uint32_t word, int lsb, int width, bool is_signed = false);

@@ -1,5 +1,7 @@
 #include "hw/edgebert/special_function_unit.hpp"
 
+#include <cstring>
+
 #include "hw/edgebert/adpll.hpp"
 #include "hw/edgebert/encoder.hpp"
 #include "hw/edgebert/functional/sfu_ops.hpp"
@@ -21,6 +23,7 @@ int SpecialFunctionUnit::passes(SfuOp op) {
         case SfuOp::ElementAdd: return 1;
         case SfuOp::Entropy: return 2;
         case SfuOp::Dvfs: return 2;
+        case SfuOp::Lut: return 1;
     }
     return 1;
 }
@@ -38,6 +41,7 @@ uint64_t SpecialFunctionUnit::cycles(const EdgebertTileConfig& cfg, SfuOp op, in
         case SfuOp::ElementAdd: ii = t.ii_element_add; break;
         case SfuOp::Entropy: ii = t.ii_entropy; break;
         case SfuOp::Dvfs: ii = t.ii_dvfs; break;
+        case SfuOp::Lut: ii = 1; break;  // one vector per cycle after the pipeline fill
     }
     return static_cast<uint64_t>(t.sfu_pipeline_depth) + rows * static_cast<uint64_t>(passes(op)) * nv * ii;
 }
@@ -98,6 +102,18 @@ SfuOutcome SpecialFunctionUnit::run(const SfuJob& job) {
             out.entropy_q10 = e.h_q10.at(0);
             if (job.op == SfuOp::Dvfs && job.entropy_scale > 0)
                 out.dvfs_level = fn::dvfs_level(cfg_, e.h_q10.at(0), job.entropy_scale);
+            break;
+        }
+        case SfuOp::Lut: {
+            mode.write(regs::kGbLut);
+            // The lookups read the table rows in place (counted per element below, not as row reads).
+            std::vector<uint8_t> table(static_cast<size_t>(fn::kLutEntries));
+            for (int r = 0; r < fn::lut_table_rows(cfg_); ++r)
+                std::memcpy(&table[static_cast<size_t>(r) * L], aux_sram.row(job.gamma_row + r),
+                            static_cast<size_t>(L));
+            result = fn::sfu_lut(cfg_, x.codes.data(), rows, row_len, table.data());
+            total_lut_vectors_ += static_cast<uint64_t>(vectors);
+            total_lut_accesses_ += static_cast<uint64_t>(vectors) * L;
             break;
         }
     }

@@ -80,6 +80,13 @@ void EdgebertTileConfig::validate(const std::string& origin) const {
     if (!(adpll.initial_mhz >= adpll.f_min_mhz && adpll.initial_mhz <= adpll.f_max_mhz))
         bad("adpll.initial_mhz", fmt::format("= {} is out of range [{}, {}]", adpll.initial_mhz,
                                              adpll.f_min_mhz, adpll.f_max_mhz));
+    // The LUT maps 8-bit codes through a 256-byte table held in 256 / lanes aux rows.
+    if (sfu_lut && act_format.total_bits != 8)
+        bad("sfu_lut", fmt::format("needs 8-bit activation codes (act_total_bits = {}): the table maps every 8-bit "
+                                   "code", act_format.total_bits));
+    if (sfu_lut && aux_sram_depth * lanes < 256)
+        bad("sfu_lut", fmt::format("needs aux_sram_depth >= 256 / lanes = {} rows for its table (aux_sram_depth = {})",
+                                   256 / lanes, aux_sram_depth));
     if (dvfs_thresholds.size() != 15)
         bad("dvfs_thresholds", fmt::format("has {} entries, expected 15 (16 levels: 15 DCO fields in 0x64-0x6C)",
                                            dvfs_thresholds.size()));
@@ -91,8 +98,8 @@ EdgebertTileConfig parse_edgebert_tile_config(const JsonReader& r) {
     EdgebertTileConfig c;
     r.reject_unknown({"lanes", "num_vmacs", "act_total_bits", "act_exp_bits", "bias_min", "bias_max",
                       "accum_bits", "input_sram_depth", "mask_sram_depth", "aux_sram_depth",
-                      "axi_data_bits", "max_burst_beats", "max_n", "max_m", "checks", "timing", "ldo", "adpll",
-                      "dvfs_thresholds"});
+                      "axi_data_bits", "max_burst_beats", "max_n", "max_m", "checks", "sfu_lut", "timing", "ldo",
+                      "adpll", "dvfs_thresholds"});
     auto geti = [&](const JsonReader& j, const char* k, int dflt) {
         return static_cast<int>(j.get_int(k, INT32_MIN, INT32_MAX, dflt));
     };
@@ -112,6 +119,7 @@ EdgebertTileConfig parse_edgebert_tile_config(const JsonReader& r) {
     c.max_m = geti(r, "max_m", c.max_m);
     c.checks = r.get_enum("checks", {"strict", "silicon"}, check_mode_name(c.checks)) == "silicon" ? CheckMode::Silicon
                                                                                            : CheckMode::Strict;
+    c.sfu_lut = r.get_bool("sfu_lut", c.sfu_lut);
     if (r.has("timing")) {
         const auto t = r.child("timing");
         auto& o = c.timing;

@@ -83,6 +83,10 @@ struct EdgebertTileConfig {
     int max_num_vector = 255;
     int max_num_timestep = 255;
     CheckMode checks = CheckMode::Strict;
+    // Co-design extension (not in the published design, off by default): the
+    // SFU's lookup-table command 13 (docs/register-map.md, "Extension commands").
+    // Off, command 13 is an unknown command and gb_mode bit 4 is ignored.
+    bool sfu_lut = false;
     TileTiming timing;
     LdoConfig ldo;
     AdpllConfig adpll;

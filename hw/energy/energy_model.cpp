@@ -11,7 +11,7 @@ namespace {
 
 const std::vector<std::string> kEvents = {"mac_pj",          "gated_mac_pj",      "sram_read_pj_per_bit",
                                           "sram_write_pj_per_bit", "sfu_vector_pj", "dram_pj_per_bit",
-                                          "noc_pj_per_flit_hop", "cpu_pj_per_cycle"};
+                                          "noc_pj_per_flit_hop", "cpu_pj_per_cycle", "sfu_lut_access_pj"};
 const std::vector<std::string> kBlocks = {"tile", "noc", "cpu"};
 
 // A figure is {"value": x, "source": "..."}: the source is required so that no number is unexplained.
@@ -76,7 +76,8 @@ EnergyBreakdown compute_energy(const EnergyConfig& c, const EnergyEvents& e, dou
     const double mac = (e.tile_macs * c.event("mac_pj") + e.tile_gated_macs * c.event("gated_mac_pj")) * pj * s2;
     const double sram = (e.tile_sram_read_bits * c.event("sram_read_pj_per_bit") +
                          e.tile_sram_write_bits * c.event("sram_write_pj_per_bit")) * pj * s2;
-    const double sfu = e.tile_sfu_vectors * c.event("sfu_vector_pj") * pj * s2;
+    const double sfu = (e.tile_sfu_vectors * c.event("sfu_vector_pj") +
+                        e.tile_sfu_lut_accesses * c.event("sfu_lut_access_pj")) * pj * s2;
     const double dram = e.dram_bits * c.event("dram_pj_per_bit") * pj;
     const double noc = e.noc_flit_hops * c.event("noc_pj_per_flit_hop") * pj;
     const double cpu = e.cpu_cycles * c.event("cpu_pj_per_cycle") * pj;

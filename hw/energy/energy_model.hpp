@@ -32,6 +32,7 @@ struct EnergyEvents {
     double tile_macs = 0, tile_gated_macs = 0;
     double tile_sram_read_bits = 0, tile_sram_write_bits = 0;
     double tile_sfu_vectors = 0;
+    double tile_sfu_lut_accesses = 0;  // LUT extension: table reads, one per element (SFU class)
     double dram_bits = 0, noc_flit_hops = 0;
     double cpu_cycles = 0;
     double seconds = 0;  // how long the blocks were powered

@@ -41,6 +41,7 @@ CostEntry cost_entry(eb_cost_t kind) {
         case EB_COST_QUANTIZE_ELEM: return {"quantize_per_element", HostCategory::CpuCompute};
         case EB_COST_INT8_CONVERT_ELEM: return {"int8_convert_per_element", HostCategory::CpuCompute};
         case EB_COST_INT32_MAC: return {"int32_mac", HostCategory::CpuCompute};
+        case EB_COST_SPLICE_LANE: return {"splice_per_lane", HostCategory::CpuCompute};
     }
     throw Error("unknown runtime cost kind");
 }

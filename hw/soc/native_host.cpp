@@ -36,7 +36,7 @@ void NativeHost::account(HostCategory c, sc_core::sc_time dt) {
 }
 
 const char* cpu_kind_name(size_t k) {
-    static const char* names[kCpuKinds] = {"conversion", "gelu", "transpose", "softmax", "layer_norm", "matmul", "other"};
+    static const char* names[kCpuKinds] = {"conversion", "gelu", "transpose", "softmax", "layer_norm", "matmul", "splice", "other"};
     return k < kCpuKinds ? names[k] : "?";
 }
 

@@ -39,7 +39,7 @@ struct RegionKey {
 };
 using CategoryCycles = std::array<uint64_t, kHostCategories>;
 // cpu_compute cycles by the kind of CPU work (eb_cpu_kind in eb_program.h).
-constexpr size_t kCpuKinds = 7;
+constexpr size_t kCpuKinds = 8;
 using CpuKindCycles = std::array<uint64_t, kCpuKinds>;
 const char* cpu_kind_name(size_t k);
 

@@ -45,6 +45,7 @@ HostCostTable default_host_costs() {
              {"quantize_per_element", 12},     // float <-> AF code
              {"int8_convert_per_element", 8},  // float -> INT8 (round, clamp), INT32 -> float
              {"int32_mac", 6},              // naive int32 loop: two loads, mul, add, index arithmetic
+             {"splice_per_lane", 4},        // the bitmask splice: a mask-bit test per lane, a load + store per code
          })
         t.set(name, cycles);
     // Memory traffic (eb_hal_charge_mem): extra cycles per cache line loaded /

@@ -39,7 +39,11 @@ typedef struct {
 int eb_matmul(const eb_platform* p, const eb_matmul_desc* d);
 int eb_matmul_start(const eb_platform* p, const eb_matmul_desc* d);
 
-typedef enum { EB_SFU_LAYER_NORM, EB_SFU_SOFTMAX, EB_SFU_ELEMENT_ADD, EB_SFU_ENTROPY, EB_SFU_DVFS } eb_sfu_op;
+/* EB_SFU_LUT is the co-design extension (command 13; the tile needs edgebert.sfu_lut, else it
+ * refuses or ignores the command as unknown): out = table[x] code by code for num_timestep rows x
+ * num_vector vectors of x (x_mask / x_input, decoder 0), the 256-byte table in 256 / lanes aux rows
+ * from gamma_row, the result encoded into out_dec at out_mask / out_input. No bias field is used. */
+typedef enum { EB_SFU_LAYER_NORM, EB_SFU_SOFTMAX, EB_SFU_ELEMENT_ADD, EB_SFU_ENTROPY, EB_SFU_DVFS, EB_SFU_LUT } eb_sfu_op;
 typedef struct {
     eb_sfu_op op;
     uint32_t num_vector, num_timestep;
@@ -47,7 +51,7 @@ typedef struct {
     uint32_t y_mask, y_input;   /* decoder 1 (element add) */
     uint32_t out_dec, out_mask, out_input;
     uint32_t x_bias, y_bias, out_bias;
-    uint32_t gamma_row, beta_row, span_row, gamma_bias, beta_bias, span_bias;
+    uint32_t gamma_row, beta_row, span_row, gamma_bias, beta_bias, span_bias; /* gamma_row: also the LUT's table */
     uint32_t threshold_q10, entropy_scale, direct_level;
 } eb_sfu_desc;
 int eb_sfu(const eb_platform* p, const eb_sfu_desc* d);

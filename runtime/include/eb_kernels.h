@@ -31,6 +31,9 @@
  *                            FP32_DIV rows          (1 / sum)
  *                            FP32_MAC rows*cols     (* 1/sum)
  *   eb_k_gelu_new_f32        FP32_MAC 6*n, FP32_ADD 2*n, FP32_TANH n
+ *   eb_k_gelu_erf_f32        FP32_MAC 3*n, FP32_ADD n, FP32_TANH n (erff charged as a
+ *                            tanhf: both one libm transcendental of similar cost)
+ *   eb_k_relu_f32            FP32_ADD n (a comparison)
  *   eb_k_tanh_f32            FP32_TANH n
  *   eb_k_entropy_f32         FP32_ADD 3*n (max scan, subtract max, sum), FP32_MAC n,
  *                            FP32_EXP n + 1 (the exps and the log), FP32_DIV 1
@@ -39,6 +42,7 @@
  *   eb_k_af_dequantize       QUANTIZE_ELEM n
  *   eb_k_bitmask_encode      COPY_BYTE vectors*lanes (codes) + mask bytes + depth*lanes (rows)
  *   eb_k_bitmask_decode      COPY_BYTE the same three terms, depth = the longest lane
+ *   eb_k_bitmask_splice      SPLICE_LANE lane slots walked + codes moved (x2 through a table)
  *                            (nothing on error)
  *   eb_k_i8_scale            FP32_ADD n (max scan), FP32_DIV 1 (n > 0)
  *   eb_k_i8_quantize         INT8_CONVERT_ELEM n
@@ -90,6 +94,10 @@ void eb_k_layer_norm_f32(float* x, int rows, int cols, size_t ld, const float* g
 void eb_k_softmax_f32(float* x, int rows, int cols, size_t ld, const float* key_mask_add);
 /* Hugging Face "gelu_new": 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
 void eb_k_gelu_new_f32(float* x, size_t n);
+/* Hugging Face "gelu" (exact): 0.5 x (1 + erf(x / sqrt(2))). */
+void eb_k_gelu_erf_f32(float* x, size_t n);
+/* x > 0 ? x : 0 (-0 and NaN give +0, as the FP32 reference). */
+void eb_k_relu_f32(float* x, size_t n);
 void eb_k_tanh_f32(float* x, size_t n);
 /* Entropy (natural log) of softmax(logits); n >= 1. */
 float eb_k_entropy_f32(const float* logits, int n);
@@ -146,6 +154,18 @@ size_t eb_k_bitmask_encode(const uint8_t* codes, size_t vectors, int lanes, uint
  * ignored). Returns 0, -1 when a lane needs more rows than rows_len, or -2
  * when a byte whose mask bit is set is 0x00 (never a non-zero code). On error
  * codes_out is partially written. */
+/* The code-domain splice of tile-format activations: appends, for each of
+ * `rows` rows and each of `chunks` source streams in turn, `row_vectors`
+ * vectors of that stream (its mask words from smask[c] + row * row_vectors *
+ * lanes/8; its lane cursors scur[c][lane], the lane's next packed code, each
+ * stepping by `lanes` bytes) to the destination stream (mask words written
+ * from dmask on, lane cursors dcur). Each code goes through `table` (NULL:
+ * unchanged); one that maps to zero (code & magnitude_mask == 0) is dropped
+ * and its mask bit cleared. No decode to dense codes, no re-encode. Advances
+ * the cursors; returns the codes written. */
+size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[32], size_t chunks, size_t rows,
+                           size_t row_vectors, int lanes, const uint8_t* table, uint8_t magnitude_mask, uint8_t* dmask,
+                           uint8_t** dcur);
 int eb_k_bitmask_decode(const uint8_t* mask, const uint8_t* rows, size_t rows_len, size_t vectors, int lanes,
                         uint8_t* codes_out);
 

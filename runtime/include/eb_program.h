@@ -88,13 +88,17 @@ typedef enum {
 
 /* CPU-side kernels the executor runs (arguments in docs/program-format.md). */
 typedef enum {
-    EB_H_EMBED = 1,          /* a0 token ids (I32 tensor), a1 word emb, a2 pos emb, a3 type emb (F32), a4 out (F32) */
+    EB_H_EMBED = 1,          /* a0 token ids (I32, 1 x S), a1 word emb, a2 pos emb, a3 token type emb (F32, one row
+                                per type id), a4 out (F32, S x E), a5 token type ids (I32, 1 x S, each < a3's rows):
+                                out[s] = word[ids[s]] + pos[s] + type[type_ids[s]] */
     EB_H_MATMUL = 2,         /* a0 A, a1 B, a2 C: C (+)= A B^T (B: N x K), or A B (B: K x N) if a3 bit 1; a3 bit 0 accumulate */
     EB_H_ADD_BIAS = 3,       /* a0 x, a1 bias (1 x cols) */
     EB_H_ADD = 4,            /* a0 y, a1 a, a2 b */
     EB_H_LAYER_NORM = 5,     /* a0 x (in place), a1 gamma, a2 beta, a3 eps as float bits */
-    EB_H_SOFTMAX = 6,        /* a0 x (in place), a1 scale as float bits (applied first) */
-    EB_H_GELU = 7,           /* a0 x (in place) */
+    EB_H_SOFTMAX = 6,        /* a0 x (in place), a1 scale as float bits, a2 key mask tensor + 1 (0: none; F32,
+                                1 x x's cols: 0 for a kept key, -FLT_MAX for a padded one): per row,
+                                x = softmax(x * scale + mask) */
+    EB_H_GELU = 7,           /* a0 x (in place), a1 the function (eb_activation; 0: the tanh approximation) */
     EB_H_TANH = 8,           /* a0 x (in place) */
     EB_H_QUANTIZE = 9,       /* a0 src (F32), a1 dst (AF_BLOCKS or I8), a2 row offset into src, a3 col offset */
     EB_H_DEQUANTIZE = 10,    /* a0 src (AF_BLOCKS or I32), a1 dst (F32), a2 row offset into dst, a3 col offset */
@@ -109,6 +113,9 @@ typedef enum {
     EB_H_I32_MATMUL = 17,    /* a0 A, a1 B, a2 C (I32): C = A B (B: K x N) by the naive loop, modulo 2^32 */
     EB_H_FREE = 18,          /* a0 slot: frees what EB_H_MALLOC put there */
     EB_H_I32_TO_I8 = 19,     /* a0 src (I32), a1 dst (I8), a2 right shift (0..31): dst = sat127(src >> shift) */
+    EB_H_AF_GATHER = 24,     /* a0 src, a1 dst (AF_BLOCKS), a2 row offset, a3 col offset into src, a4 table + 1
+                                (an AF_DENSE 1 x 256 code map, 0: none): dst = table[src[r.., c..]] re-blocked in
+                                the code domain (docs/compiler.md, "Tile-resident activations") */
     /* Thesis mode's EdgeBERT operators, each as the published driver ran it
      * (runtime/include/eb_thesis.h); AF_DENSE tensors; `staging`: the DMA
      * staging area (a tensor of eb_thesis_staging_bytes() bytes). */
@@ -119,6 +126,14 @@ typedef enum {
     EB_H_EB_DMA_REFERENCE = 35   /* a0 staging: times the silicon DMA projection's reference transfers */
 } eb_host_kernel;
 
+/* The activation function of EB_H_GELU (a1): the model's hidden_act. */
+typedef enum {
+    EB_ACT_GELU_TANH = 0, /* 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))): HF gelu_new, gelu_pytorch_tanh, gelu_fast */
+    EB_ACT_GELU_ERF = 1,  /* 0.5 x (1 + erf(x / sqrt(2))): HF gelu */
+    EB_ACT_RELU = 2,      /* max(x, 0): HF relu */
+    EB_ACT_COUNT = 3
+} eb_activation;
+
 /* What kind of CPU work a host operation is, for the cpu_compute split of the
  * reports (eb_hal_cpu_kind). */
 typedef enum {
@@ -128,8 +143,9 @@ typedef enum {
     EB_KIND_SOFTMAX = 3,
     EB_KIND_LAYER_NORM = 4,
     EB_KIND_MATMUL = 5,     /* CPU matmuls and the accumulation of tile partial sums */
-    EB_KIND_OTHER = 6,      /* everything else, drivers' register programming included */
-    EB_KIND_COUNT = 7
+    EB_KIND_SPLICE = 6,     /* re-blocking tile-format (bitmask AF) activations between tile operators */
+    EB_KIND_OTHER = 7,      /* everything else, drivers' register programming included */
+    EB_KIND_COUNT = 8
 } eb_cpu_kind;
 
 /* Allocation slots of EB_H_MALLOC / EB_H_FREE (the executor's table). */

@@ -98,8 +98,12 @@ int eb_matmul(const eb_platform* p, const eb_matmul_desc* d) {
 }
 
 int eb_sfu_start(const eb_platform* p, const eb_sfu_desc* d) {
-    static const uint32_t cmds[] = {EB_CMD_LAYER_NORM, EB_CMD_SOFTMAX, EB_CMD_ELEMENT_ADD, EB_CMD_ENTROPY, EB_CMD_DVFS};
-    static const uint32_t modes[] = {EB_GB_LAYER_NORM, EB_GB_SOFTMAX, EB_GB_ELEMENT_ADD, EB_GB_ENTROPY, EB_GB_ENTROPY};
+    /* Indexed by eb_sfu_op. The LUT (ext) takes the fields below as element add's x operand and result
+     * do, and its table's first aux row from gamma_row (the base_gamma field). */
+    static const uint32_t cmds[] = {EB_CMD_LAYER_NORM, EB_CMD_SOFTMAX, EB_CMD_ELEMENT_ADD, EB_CMD_ENTROPY, EB_CMD_DVFS,
+                                    EB_CMD_LUT};
+    static const uint32_t modes[] = {EB_GB_LAYER_NORM, EB_GB_SOFTMAX, EB_GB_ELEMENT_ADD, EB_GB_ENTROPY, EB_GB_ENTROPY,
+                                     EB_GB_LUT};
     wr(p, EB_F_USE_AXI_REG, 0u);
     wr(p, EB_F_USE_GB_REG, 1u);
     wr(p, EB_F_GB_MODE_REG, modes[d->op]);

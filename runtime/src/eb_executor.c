@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "eb_edgebert.h"
+#include "eb_exec_gather.h"
 #include "eb_executor_thesis.h"
 #include "eb_thesis.h"
 #include "eb_hal.h"
@@ -291,7 +292,7 @@ static float bits_to_float(uint64_t v) {
 }
 
 static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr* in, eb_exec_state* st) {
-    static const uint8_t tensor_args[] = {0, 5, 3, 2, 3, 3, 1, 1, 1, 2, 2, 2, 2, 0, 2, 1, 0, 3, 0, 2};
+    static const uint8_t tensor_args[] = {0, 6, 3, 2, 3, 3, 1, 1, 1, 2, 2, 2, 2, 0, 2, 1, 0, 3, 0, 2};
     const eb_tensor* T = prog->tensors;
     if (in->sub >= sizeof(tensor_args)) return -2;
     for (uint32_t i = 0; i < tensor_args[in->sub]; ++i)
@@ -301,8 +302,19 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
     switch (in->sub) {
         case EB_H_EMBED: {
             const eb_tensor *ids = &T[in->a[0]], *w = &T[in->a[1]], *pos = &T[in->a[2]], *ty = &T[in->a[3]],
-                            *out = &T[in->a[4]];
+                            *out = &T[in->a[4]], *tids = &T[in->a[5]];
+            if (ids->format != EB_FMT_I32 || tids->format != EB_FMT_I32 || ids->cols < out->rows ||
+                tids->cols < out->rows)
+                return EB_EXEC_ERR_FORMAT;
             int32_t* id = (int32_t*)map_dense(ids);
+            const int32_t* tid = (const int32_t*)map_dense(tids);
+            for (uint32_t s = 0; s < out->rows; ++s) {
+                if (tid[s] < 0 || (uint32_t)tid[s] >= ty->rows) {
+                    unmap_dense(tids, (void*)tid, 0);
+                    unmap_dense(ids, id, 0);
+                    return EB_EXEC_ERR_FORMAT;
+                }
+            }
             float* o = (float*)map_dense(out);
             const float* pp = (const float*)map_dense(pos);
             const float* tp = (const float*)map_dense(ty);
@@ -310,13 +322,14 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
                 const uint64_t row = w->addr + (uint64_t)id[s] * w->ld * 4u;
                 const float* wr = (const float*)eb_hal_map(row, out->cols * 4u);
                 eb_k_add_f32(o + (size_t)s * out->ld, wr, pp + (size_t)s * pos->ld, out->cols);
-                eb_k_add_f32(o + (size_t)s * out->ld, o + (size_t)s * out->ld, tp, out->cols);
+                eb_k_add_f32(o + (size_t)s * out->ld, o + (size_t)s * out->ld, tp + (size_t)tid[s] * ty->ld, out->cols);
                 eb_hal_unmap((void*)wr, row, out->cols * 4u, 0);
             }
             charge_bytes(EB_COST_FP32_ADD, 0, (uint64_t)out->rows * out->cols * 4u, 0); /* the words' rows */
             charge_dense(EB_COST_FP32_ADD, 0, pos, out->rows, out->cols);
             charge_dense(EB_COST_FP32_ADD, 1, out, out->rows, out->cols);
             unmap_dense(ty, (void*)tp, 0);
+            unmap_dense(tids, (void*)tid, 0);
             unmap_dense(pos, (void*)pp, 0);
             unmap_dense(out, o, 1);
             unmap_dense(ids, id, 0);
@@ -382,20 +395,36 @@ static int run_host(const eb_platform* p, const eb_program* prog, const eb_instr
         case EB_H_GELU:
         case EB_H_TANH: {
             const eb_tensor* x = &T[in->a[0]];
+            const int softmax = in->sub == EB_H_SOFTMAX;
+            /* Softmax a2: the key mask's tensor + 1 (0: none). */
+            if (softmax && in->a[2] > prog->header.num_tensors) return -2;
+            const eb_tensor* mk = softmax && in->a[2] ? &T[in->a[2] - 1] : 0;
+            const uint64_t act = in->sub == EB_H_GELU ? in->a[1] : EB_ACT_GELU_TANH;
+            const float scale = softmax ? bits_to_float(in->a[1]) : 1.0f;
+            if (act >= EB_ACT_COUNT) return EB_EXEC_ERR_FORMAT;
+            if (mk && (mk->format != EB_FMT_F32 || mk->cols != x->cols)) return EB_EXEC_ERR_FORMAT;
+            if (mk) s_op_bytes += op_bytes(mk);
             float* px = (float*)map_dense(x);
-            if (in->sub == EB_H_SOFTMAX) {
-                const float scale = bits_to_float(in->a[1]);
+            if (softmax) {
+                const float* pm = mk ? (const float*)map_dense(mk) : 0;
                 if (scale != 1.0f)
                     for (uint32_t r = 0; r < x->rows; ++r) eb_k_scale_f32(px + (size_t)r * x->ld, x->cols, scale);
-                eb_k_softmax_f32(px, (int)x->rows, (int)x->cols, x->ld, 0);
+                eb_k_softmax_f32(px, (int)x->rows, (int)x->cols, x->ld, pm);
+                if (mk) {
+                    charge_dense(EB_COST_FP32_ADD, 0, mk, mk->rows, mk->cols);
+                    unmap_dense(mk, (void*)pm, 0);
+                }
             } else {
                 for (uint32_t r = 0; r < x->rows; ++r) {
-                    if (in->sub == EB_H_GELU) eb_k_gelu_new_f32(px + (size_t)r * x->ld, x->cols);
-                    else eb_k_tanh_f32(px + (size_t)r * x->ld, x->cols);
+                    float* row = px + (size_t)r * x->ld;
+                    if (in->sub == EB_H_TANH) eb_k_tanh_f32(row, x->cols);
+                    else if (act == EB_ACT_GELU_ERF) eb_k_gelu_erf_f32(row, x->cols);
+                    else if (act == EB_ACT_RELU) eb_k_relu_f32(row, x->cols);
+                    else eb_k_gelu_new_f32(row, x->cols);
                 }
             }
             /* One pass over x in place; a softmax with a scale makes two. */
-            for (int pass = in->sub == EB_H_SOFTMAX && bits_to_float(in->a[1]) != 1.0f ? 2 : 1; pass > 0; --pass) {
+            for (int pass = scale != 1.0f ? 2 : 1; pass > 0; --pass) {
                 charge_dense(EB_COST_FP32_ADD, 0, x, x->rows, x->cols);
                 charge_dense(EB_COST_FP32_ADD, 1, x, x->rows, x->cols);
             }
@@ -570,6 +599,7 @@ static int cpu_kind(uint32_t sub) {
         case EB_H_EB_SOFTMAX_STAGED:
         case EB_H_EB_ADD_LN_STAGED: return EB_KIND_CONVERSION;
         case EB_H_GELU: return EB_KIND_GELU;
+        case EB_H_AF_GATHER: return EB_KIND_SPLICE;
         case EB_H_TRANSPOSE: return EB_KIND_TRANSPOSE;
         case EB_H_SOFTMAX: return EB_KIND_SOFTMAX;
         case EB_H_LAYER_NORM: return EB_KIND_LAYER_NORM;
@@ -616,7 +646,9 @@ static int execute(const eb_platform* p, const eb_program* prog, eb_exec_state* 
                  * instructions, not cost kinds). */
                 eb_hal_category_override(in->a[6] ? (int)in->a[6] - 1 : host_category(in->sub));
                 eb_hal_cpu_kind(cpu_kind(in->sub));
-                rc = in->sub >= EB_H_EB_MATMUL_STAGED ? eb_run_thesis_kernel(p, prog, in) : run_host(p, prog, in, st);
+                rc = in->sub >= EB_H_EB_MATMUL_STAGED ? eb_run_thesis_kernel(p, prog, in)
+                     : in->sub == EB_H_AF_GATHER   ? eb_run_af_gather(p, prog, in)
+                                                   : run_host(p, prog, in, st);
                 eb_hal_category_override(-1);
                 eb_hal_cpu_kind(-1);
                 break;

@@ -323,6 +323,23 @@ void eb_k_gelu_new_f32(float* x, size_t n) {
     charge(EB_COST_FP32_TANH, n);
 }
 
+void eb_k_gelu_erf_f32(float* x, size_t n) {
+    size_t i;
+    for (i = 0; i < n; ++i) {
+        const float v = x[i];
+        x[i] = 0.5f * v * (1.0f + erff(v * 0.7071067811865476f));
+    }
+    charge(EB_COST_FP32_MAC, 3 * (uint64_t)n);
+    charge(EB_COST_FP32_ADD, n);
+    charge(EB_COST_FP32_TANH, n); /* erff: a libm transcendental like tanhf */
+}
+
+void eb_k_relu_f32(float* x, size_t n) {
+    size_t i;
+    for (i = 0; i < n; ++i) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    charge(EB_COST_FP32_ADD, n);
+}
+
 void eb_k_tanh_f32(float* x, size_t n) {
     size_t i;
     for (i = 0; i < n; ++i) x[i] = tanhf(x[i]);

@@ -244,3 +244,39 @@ int eb_k_bitmask_decode(const uint8_t* mask, const uint8_t* rows, size_t rows_le
     charge_bitmask(vectors, lanes, depth);
     return 0;
 }
+
+size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[32], size_t chunks, size_t rows,
+                           size_t row_vectors, int lanes, const uint8_t* table, uint8_t magnitude_mask, uint8_t* dmask,
+                           uint8_t** dcur) {
+    /* Vector by vector, in the destination's order, so each source mask word
+     * is read once: per vector its mask word, per set bit a load, a store and
+     * two cursor steps. */
+    const size_t w = (size_t)lanes, mw = w / 8, seg = row_vectors * mw;
+    size_t r, c, v, k, moved = 0;
+    uint8_t* dm = dmask;
+    for (r = 0; r < rows; ++r)
+        for (c = 0; c < chunks; ++c) {
+            const uint8_t* m = smask[c] + r * seg;
+            const uint8_t** sc = scur[c];
+            for (v = 0; v < row_vectors; ++v, m += mw, dm += mw) {
+                uint32_t in = 0, out = 0;
+                for (k = 0; k < mw; ++k) in |= (uint32_t)m[k] << (8 * k);
+                for (size_t i = 0; in; ++i, in >>= 1) {
+                    if (!(in & 1u)) continue;
+                    uint8_t code = *sc[i];
+                    sc[i] += w;
+                    if (table) {
+                        code = table[code];
+                        if (!(code & magnitude_mask)) continue; /* mapped to zero: no longer stored */
+                    }
+                    *dcur[i] = code;
+                    dcur[i] += w;
+                    out |= 1u << i;
+                    ++moved;
+                }
+                for (k = 0; k < mw; ++k) dm[k] = (uint8_t)(out >> (8 * k));
+            }
+        }
+    charge(EB_COST_SPLICE_LANE, (uint64_t)rows * chunks * row_vectors * w + moved * (table ? 2u : 1u));
+    return moved;
+}

@@ -85,16 +85,22 @@ LoadedWeights load_weights(const model::AlbertConfig& c, const std::string& path
 PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& weights_path, uint64_t seed,
                             int seq_len, int layers, double prune, const std::vector<int32_t>& tokens) {
     if (!tokens.empty()) seq_len = static_cast<int>(tokens.size());
-    if (layers < 1 || layers > cfg.num_hidden_layers)
-        throw Error(fmt::format("--layers {} is out of range [1, {}] for model '{}'", layers, cfg.num_hidden_layers,
-                                cfg.name));
     if (seq_len < 1 || seq_len > cfg.max_position_embeddings)
         throw Error(fmt::format("--seq-len {} is out of range [1, {}] for model '{}' (max_position_embeddings)",
                                 seq_len, cfg.max_position_embeddings, cfg.name));
+    return prepare_model(cfg, weights_path, seed,
+                         tokens.empty() ? model::synthetic_input(cfg, seq_len, seed) : model::ModelInput{tokens, {}, {}},
+                         layers, prune);
+}
+
+PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& weights_path, uint64_t seed,
+                            const model::ModelInput& input, int layers, double prune) {
+    if (layers < 1 || layers > cfg.num_hidden_layers)
+        throw Error(fmt::format("--layers {} is out of range [1, {}] for model '{}'", layers, cfg.num_hidden_layers,
+                                cfg.name));
     if (!(prune >= 0 && prune < 1)) throw Error(fmt::format("--prune {} is out of range [0, 1)", prune));
-    PreparedModel p{load_weights(cfg, weights_path, seed),
-                    tokens.empty() ? model::synthetic_input(cfg, seq_len, seed) : model::ModelInput{tokens, {}, {}}, {}, {}};
-    model::validate_input(cfg, p.input);
+    model::validate_input(cfg, input);
+    PreparedModel p{load_weights(cfg, weights_path, seed), input, {}, {}};
     // EdgeBERT magnitude-prunes the encoder's matrices before quantizing them.
     if (prune > 0)
         for (auto& group : p.weights.weights.groups)
@@ -115,15 +121,18 @@ void WorkloadOptions::add_to(boost::program_options::options_description& desc) 
         ("model", po::value(&model_path), "model config.json (default: embedded albert-base-v2)")
         ("weights", po::value(&weights_path), "safetensors weights (default: synthetic weights of --seed)")
         ("seed", po::value(&seed)->default_value(seed), "seed of the synthetic weights and tokens")
-        ("seq-len", po::value(&seq_len)->default_value(seq_len), "tokens")
-        ("tokens", po::value(&tokens), "comma-separated token ids (overrides --seq-len and the synthetic tokens)")
+        ("seq-len", po::value(&seq_len)->default_value(seq_len), "tokens");
+    input.add_to(desc);
+    desc.add_options()
         ("layers", po::value(&layers)->default_value(layers), "encoder layers to run")
         ("prune", po::value(&prune)->default_value(prune), "magnitude sparsity of the encoder weights, [0, 1)");
 }
 
-PreparedModel WorkloadOptions::prepare(const model::AlbertConfig& cfg) const {
-    return prepare_model(cfg, weights_path, seed, seq_len, layers, prune,
-                         tokens.empty() ? std::vector<int32_t>{} : parse_token_list(tokens));
+PreparedModel WorkloadOptions::prepare(const model::AlbertConfig& cfg, const std::string& command) const {
+    if (layers < 1 || layers > cfg.num_hidden_layers)
+        throw Error(fmt::format("--layers {} is out of range [1, {}] for model '{}'", layers, cfg.num_hidden_layers,
+                                cfg.name));
+    return prepare_model(cfg, weights_path, seed, input.first(cfg, seq_len, seed, command).input, layers, prune);
 }
 
 }  // namespace edgebert::cli

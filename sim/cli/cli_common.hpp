@@ -12,6 +12,7 @@
 #include "compiler/model/albert_weights.hpp"
 #include "compiler/model/reference.hpp"
 #include "hw/soc/soc_config.hpp"
+#include "sim/cli/model_inputs.hpp"
 
 namespace edgebert::cli {
 
@@ -63,19 +64,25 @@ struct PreparedModel {
 // `tokens` non-empty: those token ids instead of synthetic ones of --seq-len.
 PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& weights_path, uint64_t seed,
                             int seq_len, int layers, double prune, const std::vector<int32_t>& tokens = {});
+// The same for a given input (token ids, attention mask, token type ids).
+PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& weights_path, uint64_t seed,
+                            const model::ModelInput& input, int layers, double prune);
 
 // The options that choose a compiled workload, shared by `run` and `compile`:
-// --soc, --model, --weights, --seed, --seq-len, --tokens, --layers, --prune.
+// --soc, --model, --weights, --seed, --seq-len, --layers, --prune and the input
+// (--tokens, --attention-mask, --token-type-ids, --input).
 struct WorkloadOptions {
-    std::string soc_path, model_path, weights_path, tokens;
+    std::string soc_path, model_path, weights_path;
+    InputOptions input;
     uint64_t seed = 1;
     int seq_len = 128;
     int layers = 1;
     double prune = 0.5;
 
     void add_to(boost::program_options::options_description& desc);
-    // prepare_model with these options (--tokens parsed, overriding --seq-len).
-    PreparedModel prepare(const model::AlbertConfig& cfg) const;
+    // prepare_model with these options: the input's first sequence (--input's, with a
+    // note naming `command` if the file holds several; --tokens override --seq-len).
+    PreparedModel prepare(const model::AlbertConfig& cfg, const std::string& command) const;
 };
 
 }  // namespace edgebert::cli

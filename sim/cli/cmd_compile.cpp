@@ -41,7 +41,7 @@ int cmd_compile(const std::vector<std::string>& args) {
 
     const auto soc = load_soc(w.soc_path);
     const auto cfg = load_model_config(w.model_path);
-    const PreparedModel pm = w.prepare(cfg);
+    const PreparedModel pm = w.prepare(cfg, "compile");
     compiler::CompileOptions o;
     o.target = compiler::parse_target(target);
     o.mode = compiler::parse_mode(mode);

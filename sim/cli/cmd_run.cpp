@@ -22,6 +22,7 @@
 #include "sim/cli/progress.hpp"
 #include "sim/cli/report_csv.hpp"
 #include "sim/cli/thesis_report.hpp"
+#include "sim/run/bound_report.hpp"
 #include "sim/run/memory_report.hpp"
 #include "sim/run/soc_runner.hpp"
 #include "sim/run/tile_checks_report.hpp"
@@ -187,7 +188,7 @@ int cmd_run(const std::vector<std::string>& args) {
         throw UsageError("--early-exit cannot be combined with --mode thesis (the published software ran no off-ramps)");
 
     const auto wall0 = std::chrono::steady_clock::now();
-    const PreparedModel pm = w.prepare(cfg);
+    const PreparedModel pm = w.prepare(cfg, "run");
     const int seq_len = pm.input.seq_len();
     const int layers = w.layers;
     const auto& lw = pm.weights;
@@ -262,31 +263,7 @@ int cmd_run(const std::vector<std::string>& args) {
                               : fmt::format("early exit: no off-ramp reached E_T = {}; all {} layers ran\n",
                                             early_exit, layers));
         }
-        if (t == compiler::Target::Edgebert) {
-            // The tile's own bound: compute at 256 MACs/cycle vs DMA bytes over the AXI port.
-            double macs = 0, dma_bytes = 0;
-            const double lanes = soc.edgebert.lanes;
-            for (const auto& in : compiled.program.instrs) {
-                if (in.op == EB_OP_EB_MATMUL)
-                    macs += double(in.a[0] & 0xFFFF) * double((in.a[0] >> 16) & 0xFFFF) * double((in.a[0] >> 32) & 0xFFFF);
-                if (in.op == EB_OP_HOST && in.sub == EB_H_EB_MATMUL_STAGED) {  // thesis mode: one tile call
-                    const auto& a = compiled.program.tensors.at(in.a[0]);
-                    macs += double(a.rows) * a.cols * compiled.program.tensors.at(in.a[1]).cols;
-                }
-                if (in.op == EB_OP_EB_DMA) {
-                    const int sram = static_cast<int>(in.a[0] & 0xFF);
-                    dma_bytes += double(in.a[3]) * (sram == 0 ? lanes / 8 : lanes);
-                }
-            }
-            if (thesis) dma_bytes = double(r.edgebert_dma_bytes);  // the driver's transfers, as measured
-            const double peak = double(soc.edgebert.lanes) * soc.edgebert.num_vmacs;
-            const double compute_bound = macs / peak, dma_bound = dma_bytes / soc.edgebert.axi_beat_bytes();
-            const double bound = std::max(compute_bound, dma_bound);
-            j["bound"] = {{"macs", macs}, {"compute_bound_cycles", compute_bound}, {"dma_bytes", dma_bytes},
-                          {"dma_bound_cycles", dma_bound}, {"bound_cycles", bound},
-                          {"total_over_bound", double(j["total_cycles"].as_uint64()) / bound},
-                          {"tile_compute_over_bound", double(j["by_category"].as_object()["compute"].as_uint64()) / bound}};
-        }
+        if (t == compiler::Target::Edgebert) sim::add_bound(j, soc, r);  // docs/tile-timing.md
         if (t == compiler::Target::Edgebert && thesis) {
             report["accuracy"] = {{"not_applicable",
                                    "thesis mode replays the published software, which omits operators (no activation; "
@@ -321,8 +298,10 @@ int cmd_run(const std::vector<std::string>& args) {
                      {"simulated_cycles_per_s", sim_wall > 0 ? sim_cycles / sim_wall : 0.0}};
 
     // The table a person reads at a glance.
-    std::cout << fmt::format("{} on {}  ({} mode, {} tokens, {} layer{}, {} host{})\n\n", cfg.name, soc.name,
-                             compiler::mode_name(cmode), seq_len, layers, layers > 1 ? "s" : "",
+    const auto padded = std::count(input.attention_mask.begin(), input.attention_mask.end(), 0);
+    std::cout << fmt::format("{} on {}  ({} mode, {} tokens{}, {} layer{}, {} host{})\n\n", cfg.name, soc.name,
+                             compiler::mode_name(cmode), seq_len,
+                             padded ? fmt::format(" ({} padding)", padded) : std::string(), layers, layers > 1 ? "s" : "",
                              host == "iss" ? "RISC-V ISS" : "native",
                              lw.synthetic_heads.empty() ? ""
                              : lw.from_file()           ? "; synthetic heads: " + head_list(lw.synthetic_heads)
@@ -369,13 +348,7 @@ int cmd_run(const std::vector<std::string>& args) {
     if (!thesis && sp.contains("edgebert_vs_systolic"))
         std::cout << fmt::format("speedup EdgeBERT vs systolic: {:8.2f}x   (published: about 2.12x)\n",
                                  sp["edgebert_vs_systolic"].as_double());
-    if (tj.contains("edgebert")) {
-        const auto& b = tj["edgebert"].as_object().at("bound").as_object();
-        std::cout << fmt::format("EdgeBERT bound: {:.0f} cycles (compute {:.0f} at 256 MAC/cycle, DMA {:.0f}); the run "
-                                 "takes {:.1f}x the bound\n",
-                                 b.at("bound_cycles").as_double(), b.at("compute_bound_cycles").as_double(),
-                                 b.at("dma_bound_cycles").as_double(), b.at("total_over_bound").as_double());
-    }
+    if (tj.contains("edgebert")) std::cout << sim::bound_line(tj["edgebert"].as_object().at("bound").as_object());
     if (report.contains("accuracy") && report["accuracy"].as_object().contains("cosine")) {
         const auto& a = report["accuracy"].as_object();
         std::cout << fmt::format("accuracy (EdgeBERT vs FP32): cosine {:.5f}, max |err| {:.4f}, argmax {}\n",

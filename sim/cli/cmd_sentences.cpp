@@ -68,6 +68,9 @@ int cmd_sentences(const std::vector<std::string>& args) {
         ("layers", po::value(&layers_total), "encoder layers of the model (default: its num_hidden_layers)")
         ("seed", po::value(&seed)->default_value(1), "seed of the synthetic weights")
         ("json", po::value(&json_path), "write the report as JSON");
+    // The sequence whose layer is simulated (the first of an --input batch).
+    InputOptions input;
+    input.add_to(desc);
     po::variables_map vm;
     if (!parse_options("sentences", "[options]", desc, args, vm)) return 0;
     if (vm.count("target-latency") && !(target > 0))
@@ -90,7 +93,7 @@ int cmd_sentences(const std::vector<std::string>& args) {
 
     // One layer + off-ramp, simulated at every DVFS level.
     const auto t0 = std::chrono::steady_clock::now();
-    const PreparedModel pm = prepare_model(cfg, "", seed, seq_len, 1, 0.5);
+    const PreparedModel pm = prepare_model(cfg, "", seed, input.first(cfg, seq_len, seed, "sentences").input, 1, 0.5);
     compiler::CompileOptions co;
     co.target = compiler::Target::Edgebert;
     co.layers = 1;

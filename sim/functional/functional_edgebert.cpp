@@ -126,6 +126,12 @@ void FunctionalPlatform::edgebert_command(uint32_t cmd) {
                 eb_status_ = (r.exit ? 3u : 2u) | (std::min<uint32_t>(r.h_q10[0], 0x3FFF) << 18);
                 break;
             }
+            case hw::SfuOp::Lut: {  // the extension (cfg.sfu_lut): plan_command runs it only when configured
+                std::vector<uint8_t> table(static_cast<size_t>(hw::fn::kLutEntries));
+                aux_.read_rows(j.gamma_row, table.data(), hw::fn::lut_table_rows(cfg));
+                out = hw::fn::sfu_lut(cfg, x.codes.data(), rows, row_len, table.data());
+                break;
+            }
         }
         if (hw::sfu_writes_output(j.op))
             hw::encode_vectors(cfg, sram(hw::input_sram_of(j.out_decoder)), sram(hw::mask_sram_of(j.out_decoder)),

@@ -161,8 +161,8 @@ FunctionalPlatform::Outputs FunctionalPlatform::run(const compiler::CompiledMode
     if (rc) throw Error(fmt::format("functional platform: program failed at instruction {} (error {})", st.error_instr, rc));
     const DramReader rd = [&](uint64_t a, void* d, size_t n) { copy_from_dev(d, a, n); };
     Outputs o;
-    o.hidden = tensor_values(m.program.tensors.at(m.hidden_out), rd);
-    o.output_bytes = tensor_bytes(m.program.tensors.at(m.hidden_out), rd);
+    o.hidden = tensor_values(m.program.tensors.at(m.hidden_out), rd, soc_.edgebert.lanes);
+    o.output_bytes = tensor_bytes(m.program.tensors.at(m.hidden_out), rd, soc_.edgebert.lanes);
     if (m.logits_out != compiler::kNoTensor) o.logits = tensor_values(m.program.tensors.at(m.logits_out), rd);
     o.entropies.assign(st.results, st.results + m.entropy_slots);
     o.edgebert_commands = eb_commands_;

@@ -362,9 +362,9 @@ def fig_module_category(plt, FuncFormatter, meta, targets):
 
 # ---------------------------------------------------------------- main
 
-KIND_ORDER = ["conversion", "gelu", "transpose", "softmax", "layer_norm", "matmul", "other"]
+KIND_ORDER = ["conversion", "gelu", "transpose", "softmax", "layer_norm", "matmul", "splice", "other"]
 KIND_COLOURS = {"conversion": "#9467bd", "gelu": "#ff7f0e", "transpose": "#8c564b", "softmax": "#2ca02c",
-                "layer_norm": "#17becf", "matmul": "#1f77b4", "other": "#7f7f7f"}
+                "layer_norm": "#17becf", "matmul": "#1f77b4", "splice": "#bcbd22", "other": "#7f7f7f"}
 
 POLICY_ORDER = ["none", "conventional", "edgebert"]
 POLICY_COLOURS = {"none": "#7f7f7f", "conventional": "#1f77b4", "edgebert": "#d62728"}

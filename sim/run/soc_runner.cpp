@@ -28,11 +28,12 @@ void fresh_simcontext() {
 
 // The program's outputs: thesis-mode programs have no logits and leave their
 // result in the target's own format.
-void read_outputs(hw::Dram& dram, const compiler::CompiledModel& m, RunResult& r) {
+void read_outputs(hw::Dram& dram, const compiler::CompiledModel& m, RunResult& r, int lanes_of_tile) {
     const DramReader rd = [&](uint64_t a, void* d, size_t n) { dram.read(a, d, n); };
     const auto& out = m.program.tensors.at(m.hidden_out);
-    r.hidden = tensor_values(out, rd);
-    r.output_bytes = tensor_bytes(out, rd);
+    const int lanes = lanes_of_tile;
+    r.hidden = tensor_values(out, rd, lanes);
+    r.output_bytes = tensor_bytes(out, rd, lanes);
     if (m.logits_out != compiler::kNoTensor) r.logits = tensor_values(m.program.tensors.at(m.logits_out), rd);
 }
 
@@ -66,6 +67,20 @@ std::string refusals(hw::Soc& soc) {
                                soc.edgebert().control.stats().errors, hw::regs::command_name(r.command),
                                hw::regs::error_cause_name(r.error), r.issued.to_string());
     return "";
+}
+
+// The EdgeBERT tile's statistics (energy events, the run report's bound).
+void tile_events(hw::Soc& soc, const hw::SocConfig& soc_cfg, RunResult::Events& ev) {
+    auto& tile = soc.edgebert();
+    ev.tile_macs = tile.pu.total_macs();
+    ev.tile_gated_macs = tile.pu.total_gated_vector_ops() * static_cast<uint64_t>(soc_cfg.edgebert.lanes);
+    for (const hw::Sram* s : {&tile.dec0.input_sram, &tile.dec0.mask_sram, &tile.dec1.input_sram,
+                              &tile.dec1.mask_sram, &tile.sfu.aux_sram}) {
+        ev.tile_sram_read_bits += s->row_reads() * uint64_t(s->row_bytes()) * 8;
+        ev.tile_sram_write_bits += s->row_writes() * uint64_t(s->row_bytes()) * 8;
+    }
+    ev.tile_sfu_vectors = tile.sfu.total_vectors();
+    ev.tile_busy_cycles = tile.pu.total_cycles() + tile.sfu.total_cycles();
 }
 
 }  // namespace
@@ -102,7 +117,7 @@ RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     r.accounts = soc.iss().accounts();
     r.cpu_kinds = soc.iss().cpu_kinds();
     r.instructions = ir.instructions;
-    read_outputs(soc.dram, m, r);
+    read_outputs(soc.dram, m, r, soc.config().edgebert.lanes);
     // The executor's eb_exec_state (the same layout on RV64 and x86-64).
     eb_exec_state st{};
     soc.dram.read(results, &st, sizeof st);
@@ -115,6 +130,7 @@ RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     r.edgebert_commands = soc.edgebert().control.log().size();
     for (const auto& rec : soc.edgebert().control.log()) r.edgebert_dma_bytes += rec.dma_bytes;
     r.systolic_calls = soc.systolic().stats().calls;
+    tile_events(soc, soc_cfg, r.events);
     r.events.dram_bits = (soc.dram.stats().bytes_read + soc.dram.stats().bytes_written +
                           soc.memory_tile().stats().dram_bytes_read + soc.memory_tile().stats().dram_bytes_written) * 8;
     for (auto plane : {hw::NocPlane::Dma, hw::NocPlane::Mmio, hw::NocPlane::Irq, hw::NocPlane::Coh})
@@ -176,7 +192,7 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     r.accounts = soc.host.accounts();
     r.cpu_kinds = soc.host.cpu_kinds();
     r.instructions = state.instrs_done;
-    read_outputs(soc.dram, m, r);
+    read_outputs(soc.dram, m, r, soc.config().edgebert.lanes);
     r.entropies.assign(state.results, state.results + m.entropy_slots);
     r.thesis_dma = {state.dma_words_read, state.dma_words_written, state.ref_read_cycles, state.ref_write_cycles};
     r.noc = soc.noc.stats_json();
@@ -187,16 +203,7 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     for (const auto& rec : soc.edgebert().control.log()) r.edgebert_dma_bytes += rec.dma_bytes;
     r.systolic_calls = soc.systolic().stats().calls;
     auto& ev = r.events;
-    auto& tile = soc.edgebert();
-    ev.tile_macs = tile.pu.total_macs();
-    ev.tile_gated_macs = tile.pu.total_gated_vector_ops() * static_cast<uint64_t>(soc_cfg.edgebert.lanes);
-    for (const hw::Sram* s : {&tile.dec0.input_sram, &tile.dec0.mask_sram, &tile.dec1.input_sram,
-                              &tile.dec1.mask_sram, &tile.sfu.aux_sram}) {
-        ev.tile_sram_read_bits += s->row_reads() * uint64_t(s->row_bytes()) * 8;
-        ev.tile_sram_write_bits += s->row_writes() * uint64_t(s->row_bytes()) * 8;
-    }
-    ev.tile_sfu_vectors = tile.sfu.total_vectors();
-    ev.tile_busy_cycles = tile.pu.total_cycles() + tile.sfu.total_cycles();
+    tile_events(soc, soc_cfg, ev);
     ev.dram_bits = (soc.dram.stats().bytes_read + soc.dram.stats().bytes_written +
                     soc.memory_tile().stats().dram_bytes_read + soc.memory_tile().stats().dram_bytes_written) * 8;
     for (auto plane : {hw::NocPlane::Dma, hw::NocPlane::Mmio, hw::NocPlane::Irq, hw::NocPlane::Coh})

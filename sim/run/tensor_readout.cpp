@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "hw/formats/adaptivfloat.hpp"
+#include "hw/formats/bitmask.hpp"
 
 namespace edgebert::sim {
 
@@ -19,15 +20,38 @@ size_t element_bytes(uint32_t format) {
 }
 }  // namespace
 
-std::vector<uint8_t> tensor_bytes(const eb_tensor& t, const DramReader& read) {
+// The codes of an AF block tensor: every block's mask words and lane banks.
+std::vector<uint8_t> af_block_codes(const eb_tensor& t, const DramReader& read, int lanes) {
+    if (lanes <= 0 || t.block_rows == 0 || t.ld == 0 || t.rows % t.block_rows || t.cols % t.ld || t.ld % lanes)
+        throw Error("internal: malformed AF block tensor");
+    const size_t vectors = size_t(t.block_rows) * t.ld / lanes, mbytes = vectors * size_t(lanes / 8);
+    const uint64_t rows_off = (mbytes + 63) & ~uint64_t{63};
+    std::vector<uint8_t> out(size_t(t.rows) * t.cols), mask(mbytes), rows(vectors * size_t(lanes));
+    const uint32_t per_row = t.cols / t.ld;
+    for (uint32_t br = 0; br < t.rows / t.block_rows; ++br)
+        for (uint32_t bc = 0; bc < per_row; ++bc) {
+            const uint64_t base = t.addr + (uint64_t(br) * per_row + bc) * t.block_stride;
+            read(base, mask.data(), mask.size());
+            read(base + rows_off, rows.data(), rows.size());
+            const auto codes = num::bitmask_decode(
+                num::bitmask_from_dram(mask.data(), mask.size(), rows.data(), rows.size(), vectors, lanes));
+            for (uint32_t r = 0; r < t.block_rows; ++r)
+                std::memcpy(&out[(size_t(br) * t.block_rows + r) * t.cols + size_t(bc) * t.ld], &codes[size_t(r) * t.ld],
+                            t.ld);
+        }
+    return out;
+}
+
+std::vector<uint8_t> tensor_bytes(const eb_tensor& t, const DramReader& read, int lanes) {
+    if (t.format == EB_FMT_AF_BLOCKS) return af_block_codes(t, read, lanes);
     const size_t es = element_bytes(t.format), row = size_t(t.cols) * es;
     std::vector<uint8_t> out(size_t(t.rows) * row);
     for (uint32_t r = 0; r < t.rows; ++r) read(t.addr + uint64_t(r) * t.ld * es, &out[r * row], row);
     return out;
 }
 
-std::vector<float> tensor_values(const eb_tensor& t, const DramReader& read) {
-    const auto bytes = tensor_bytes(t, read);
+std::vector<float> tensor_values(const eb_tensor& t, const DramReader& read, int lanes) {
+    const auto bytes = tensor_bytes(t, read, lanes);
     const size_t n = size_t(t.rows) * t.cols;
     std::vector<float> v(n);
     switch (t.format) {

@@ -54,6 +54,19 @@ foreach(i RANGE ${last})
     string(JSON cat MEMBER "${iss}" targets ${target} by_category ${j})
     cycles("${native}" ${target} ${cat} n)
     cycles("${iss}" ${target} ${cat} s)
+    # SKIP_CATEGORIES: target.category pairs with a known, documented deviation
+    # (edgebert.register: the native host charges mmio_access per register
+    # access, calibrated on the matmul driver path; the tile-resident flow's
+    # many short SFU/DMA commands take fewer core cycles per access on the ISS,
+    # native/ISS 1.18 -- issue #12's note; the total and every other category
+    # are still checked).
+    set(skip_at -1)
+    if(DEFINED SKIP_CATEGORIES)
+      list(FIND SKIP_CATEGORIES "${target}.${cat}" skip_at)
+    endif()
+    if(NOT skip_at EQUAL -1)
+      continue()
+    endif()
     # above 1 % of the total on either host
     if(n GREATER 0 OR s GREATER 0)
       math(EXPR n100 "${n} * 100")

@@ -322,6 +322,28 @@ std::vector<uint8_t> sfu_element_add(const EdgebertTileConfig& cfg, const uint8_
     return out;
 }
 
+std::vector<uint8_t> sfu_lut(const EdgebertTileConfig& cfg, const uint8_t* x, int rows, int row_len,
+                             const uint8_t* table) {
+    const char* op = "sfu_lut";
+    cfg.act_format.validate();
+    if (cfg.act_format.total_bits != 8) {
+        throw ConfigError(std::string(op) + ": act_format.total_bits = " +
+                          std::to_string(cfg.act_format.total_bits) +
+                          " must be 8: the table maps every 8-bit code");
+    }
+    check_rows(op, rows, row_len, cfg);
+    check_ptr(x, op, "x");
+    check_ptr(table, op, "table");
+    const uint8_t magnitude = cfg.act_format.magnitude_mask();
+    const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(row_len);
+    std::vector<uint8_t> out(n);
+    for (size_t k = 0; k < n; ++k) {
+        const uint8_t y = table[x[k]];
+        out[k] = (y & magnitude) ? y : 0;
+    }
+    return out;
+}
+
 EntropyResult sfu_entropy(const EdgebertTileConfig& cfg, const uint8_t* x, int x_bias, int rows,
                           int row_len, uint16_t threshold_q10) {
     const char* op = "sfu_entropy";

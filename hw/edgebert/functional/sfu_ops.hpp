@@ -1,6 +1,6 @@
 // Bit-accurate functional model of the special-function unit (SFU):
 // layer norm, softmax with the attention-span mask, element add, entropy and
-// DVFS level selection. The SystemC SFU calls these on the rows its decoders
+// DVFS level selection, and the lookup-table extension. The SystemC SFU calls these on the rows its decoders
 // stream, so the two agree bit for bit; tests check both against FP32.
 //
 // Operands are AdaptivFloat codes (cfg.act_format) with one exp_bias per
@@ -44,6 +44,17 @@ struct EntropyResult {
 };
 EntropyResult sfu_entropy(const EdgebertTileConfig& cfg, const uint8_t* x, int x_bias, int rows,
                           int row_len, uint16_t threshold_q10);
+
+// Lookup table (co-design extension, command 13, EdgebertTileConfig::sfu_lut):
+// y_k = table[x_k] for the rows x row_len codes of x. The table has kLutEntries
+// bytes, byte c the output code of input code c; it spans lut_table_rows(cfg)
+// aux rows. No bias is involved: codes map to codes. A table entry whose
+// magnitude bits are zero is a zero of the result, returned as 0x00 (the bitmask
+// format stores no negative zero). Needs 8-bit codes (act_format.total_bits = 8).
+constexpr int kLutEntries = 256;
+inline int lut_table_rows(const EdgebertTileConfig& cfg) { return kLutEntries / cfg.lanes; }
+std::vector<uint8_t> sfu_lut(const EdgebertTileConfig& cfg, const uint8_t* x, int rows, int row_len,
+                             const uint8_t* table);
 
 // DVFS: key = (H_q10 << 8) / scale (scale in 1..255) is compared with the 15
 // ascending thresholds of cfg.dvfs_thresholds; level = number of thresholds <= key.

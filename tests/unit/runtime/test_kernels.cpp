@@ -687,6 +687,30 @@ TEST(RuntimeFp32, GeluTanhAndEntropyMatchTheReference) {
     }
 }
 
+TEST(RuntimeFp32, GeluErfAndReluMatchTheReferenceBitForBit) {
+    // hidden_act "gelu" (erf form) and "relu": the kernels compute what the FP32
+    // reference computes, with the same float operations (the same libm on the host).
+    std::mt19937_64 rng(41);
+    auto x = random_vec(rng, 2000, -8.0f, 8.0f);
+    for (float v : {0.0f, -0.0f, -20.0f, 20.0f, 1e-30f, -1e-30f}) x.push_back(v);
+    auto e = x, r = x;
+    reset_charges();
+    eb_k_gelu_erf_f32(e.data(), e.size());
+    expect_charges({{EB_COST_FP32_MAC, 3 * e.size()}, {EB_COST_FP32_ADD, e.size()}, {EB_COST_FP32_TANH, e.size()}},
+                   "gelu_erf");
+    reset_charges();
+    eb_k_relu_f32(r.data(), r.size());
+    expect_charges({{EB_COST_FP32_ADD, r.size()}}, "relu");
+    for (size_t i = 0; i < x.size(); ++i) {
+        ASSERT_EQ(hex(e[i]), hex(model::activation(model::Activation::Gelu, x[i]))) << hex(x[i]);
+        ASSERT_EQ(hex(r[i]), hex(model::activation(model::Activation::Relu, x[i]))) << hex(x[i]);
+    }
+    // The erf form is not the tanh approximation: they differ by up to ~1e-3 near |x| = 2.
+    float gap = 0;
+    for (float v : x) gap = std::max(gap, std::fabs(model::gelu_erf(v) - model::gelu_new(v)));
+    EXPECT_GT(gap, 1e-4f);
+}
+
 TEST(RuntimeFp32, TransposeBothElementTypesWithStrides) {
     std::mt19937_64 rng(37);
     for (const auto& [rows, cols] : std::vector<std::pair<int, int>>{{1, 1}, {3, 17}, {16, 16}, {33, 50}, {64, 1}}) {
@@ -726,6 +750,8 @@ TEST(RuntimeFp32, EmptyShapesChargeNothing) {
     eb_k_layer_norm_f32(&x, 0, 4, 4, &x, &x, 1e-5f);
     eb_k_softmax_f32(&x, 3, 0, 4, nullptr);
     eb_k_gelu_new_f32(&x, 0);
+    eb_k_gelu_erf_f32(&x, 0);
+    eb_k_relu_f32(&x, 0);
     eb_k_tanh_f32(&x, 0);
     eb_k_transpose_f32(&x, 1, &x, 1, 0, 0);
     eb_k_transpose_u8(&u, 1, &u, 1, 2, 0);

@@ -1,0 +1,225 @@
+// EdgeBERT target, optimized mode: one encoder layer with its activations in
+// the tile's format (lower_edgebert.hpp). Per layer the CPU splices chunks
+// (EB_H_AF_GATHER) and nothing else; the FFN's activation runs in the SFU's
+// lookup table (edgebert.sfu_lut) or, without it, as the same code map applied
+// by the splice that builds the FFN's second input.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "common/error.hpp"
+#include "compiler/lower/lower_edgebert.hpp"
+#include "compiler/model/reference.hpp"
+
+namespace edgebert::compiler {
+
+void EdgebertLowerer::attention(int, uint32_t, uint32_t, uint32_t, uint32_t) {
+    throw Error("internal: the edgebert lowerer lowers attention in lower_layer");
+}
+
+std::vector<uint8_t> EdgebertLowerer::activation_table(int in_bias, int out_bias) const {
+    std::vector<uint8_t> t(256);
+    for (int c = 0; c < 256; ++c) {
+        const double x = num::af_decode(static_cast<uint8_t>(c), tile_.act_format, in_bias);
+        t[size_t(c)] = num::af_encode(model::activation(cfg_.hidden_act, static_cast<float>(x)), tile_.act_format,
+                                      out_bias);
+    }
+    return t;
+}
+
+uint32_t EdgebertLowerer::activation_table_tensor(int in_bias, int out_bias) {
+    const std::string name = fmt::format("{}_codes_{}_{}", model::activation_name(cfg_.hidden_act), in_bias, out_bias);
+    auto it = table_cache_.find(name);
+    if (it != table_cache_.end()) return it->second;
+    const auto t = activation_table(in_bias, out_bias);
+    return table_cache_[name] = dense(name, EB_FMT_AF_DENSE, 1, 256, 1.0f, t.data());
+}
+
+// An all-ones attention-span mask (plain softmax) in aux rows [0, S/lanes).
+void EdgebertLowerer::ensure_span_mask() {
+    if (span_loaded_) return;
+    span_bias_ = std::max(tile_.bias_range.min, std::min(-tile_.act_format.max_exp_code(), tile_.bias_range.max));
+    load_aux("span mask (all ones)",
+             std::vector<uint8_t>(size_t(seq_), num::af_encode(1.0, tile_.act_format, span_bias_)), 0);
+    span_loaded_ = true;
+}
+
+// V_h^T = W_v,h X^T + b_v,h, band by band: W_v's head block is the A operand
+// (decoder 0), a band of x the B operand (decoder 1), so the tile writes V^T
+// directly and the CPU transposes nothing. Returns d x S in d x lanes chunks.
+uint32_t EdgebertLowerer::v_transposed(int layer, int head, uint32_t x, int x_bias, const model::Linear& W) {
+    const int S = seq_, K = cfg_.hidden_size, d = cfg_.head_dim();
+    const Weights& wt = weights(W, "value", d);
+    const int vb = bias_for(calib(key(layer, "v")));
+    // The bias per output row (feature), broadcast over a band's columns.
+    auto it = weight_cache_.find("value.bias_vT");
+    if (it == weight_cache_.end()) {
+        std::vector<float> b(size_t(K) * L_);
+        for (int f = 0; f < K; ++f)
+            for (int c = 0; c < L_; ++c) b[size_t(f) * L_ + c] = W.bias.data[size_t(f)];
+        Weights bt;
+        bt.bias = af_tensor("value.bias_vT", K, L_, d, L_, wt.b_bias, b.data());
+        it = weight_cache_.emplace("value.bias_vT", bt).first;
+    }
+    const uint32_t bias_vt = it->second.bias;
+    const uint32_t vt = af_tensor(fmt::format("L{}.h{}.vT.chunks", layer, head), d, S, d, L_, vb);
+    const uint32_t vw = static_cast<uint32_t>(d * K / L_), vx = static_cast<uint32_t>(K), vo = static_cast<uint32_t>(d);
+    if (vw + vo > static_cast<uint32_t>(depth_) || 2 * vx + 2 * vo > static_cast<uint32_t>(depth_))
+        throw ShapeError(fmt::format("attention: a head's value weights ({} x {}) and two bands do not fit the "
+                                     "tile's {}-row SRAMs", d, K, depth_));
+    load_block(wt.w, head, 0, 0, 0, true, fmt::format("W_v head {}", head));
+    load_block(bias_vt, head, 0, 0, vw, true, "b_v head (per row)");
+    load_block(x, 0, 0, 1, 0, true, "x band 0");
+    const int bands_n = S / L_;
+    for (int i = 0; i < bands_n; ++i) {
+        const std::string note = fmt::format("V^T head {} columns {}", head, i);
+        matmul(static_cast<uint32_t>(d), L_, K, 0, static_cast<uint32_t>(i % 2) * vx, 1, 2 * vx, wt.w_bias, x_bias,
+               vb, 0, false, note);
+        if (i + 1 < bands_n)
+            load_block(x, i + 1, 0, 1, static_cast<uint32_t>((i + 1) % 2) * vx, true,
+                       fmt::format("prefetch x band {}", i + 1));
+        b_.eb_wait(false, EB_CAT_COMPUTE);
+        sfu(EB_SFU_ELEMENT_ADD, 1, static_cast<uint32_t>(d), vw, 2 * vx, 1, 2 * vx + vo, wt.b_bias, vb, vb, 0, 0, -10,
+            -10, 0, -10, note + " + bias");
+        store_block(vt, 0, i, 1, 2 * vx + vo, "V^T chunk");
+    }
+    return vt;
+}
+
+uint32_t EdgebertLowerer::attention_block(int l, uint32_t x, int x_bias, const model::AlbertLayerWeights& L) {
+    const int S = seq_, H = cfg_.hidden_size, d = cfg_.head_dim(), heads = cfg_.num_attention_heads;
+    const int shift = static_cast<int>(std::lround(std::log2(std::sqrt(static_cast<double>(d)))));
+    if (d % L_ || std::ldexp(1.0, 2 * shift) != d)
+        throw ShapeError(fmt::format("attention: head dimension {} must be a multiple of {} and a power of 4 (the "
+                                     "1/sqrt(d) scale is the matmul's right shift)", d, L_));
+    // Decoder 1 holds a head's K (S x d) and V^T (d x S); decoder 0 a band's Q,
+    // scores, probabilities and context.
+    if (2 * S * d / L_ > depth_ || 2 * d + 2 * S > depth_)
+        throw ShapeError(fmt::format("attention: {} tokens need {} rows of decoder 1 for a head's K and V^T, the "
+                                     "tile has {}", S, 2 * S * d / L_, depth_));
+    const int qb = bias_for(calib(key(l, "q"))), kb = bias_for(calib(key(l, "k")));
+    const int vb = bias_for(calib(key(l, "v"))), sb = bias_for(calib(key(l, "scores")));
+    const int pb = -7 < tile_.bias_range.min ? tile_.bias_range.min : std::min(-7, tile_.bias_range.max);
+    const int cb = bias_for(calib(key(l, "ctx")));
+    const std::string p = fmt::format("L{}.", l);
+
+    b_.region(l, EB_MOD_ATTENTION, "q_proj");
+    const uint32_t qc = linear_chunks(x, L.query, "query", d, x_bias, qb, p + "q.chunks");
+    b_.region(l, EB_MOD_ATTENTION, "k_proj");
+    const uint32_t kc = linear_chunks(x, L.key, "key", d, x_bias, kb, p + "k.chunks");
+    b_.region(l, EB_MOD_ATTENTION, "v_proj");
+    std::vector<uint32_t> vtc;
+    for (int h = 0; h < heads; ++h) vtc.push_back(v_transposed(l, h, x, x_bias, L.value));
+
+    b_.region(l, EB_MOD_ATTENTION, "attention_heads");
+    ensure_span_mask();
+    const uint32_t ctxc = af_tensor(p + "ctx.chunks", S, H, L_, d, cb);
+    const uint32_t q_row = 0, s_row = static_cast<uint32_t>(d), p_row = s_row + static_cast<uint32_t>(S),
+                   c_row = p_row + static_cast<uint32_t>(S);
+    const uint32_t vt_row = static_cast<uint32_t>(S * d / L_);
+    for (int h = 0; h < heads; ++h) {
+        const std::string hp = fmt::format("{}h{}.", p, h);
+        const uint32_t kh = af_tensor(hp + "k", S, d, S, d, kb), vth = af_tensor(hp + "vT", d, S, d, S, vb);
+        gather(kc, kh, 0, h * d, kNoTensor, "K_h: the head's keys of every band");
+        gather(vtc[size_t(h)], vth, 0, 0, kNoTensor, "V_h^T: one block");
+        load_block(kh, 0, 0, 1, 0, true, "K_h");
+        load_block(vth, 0, 0, 1, vt_row, true, "V_h^T");
+        for (int i = 0; i < S / L_; ++i) {
+            load_block(qc, i, h, 0, q_row, true, "Q_h band");
+            matmul(L_, static_cast<uint32_t>(S), static_cast<uint32_t>(d), q_row, 0, 0, s_row, qb, kb, sb,
+                   static_cast<uint32_t>(shift), true, hp + fmt::format("scores band {} = Q K^T / sqrt(d)", i));
+            sfu(EB_SFU_SOFTMAX, static_cast<uint32_t>(S / L_), L_, s_row, 0, 0, p_row, sb, sb, pb, 0, 0, -10, -10, 0,
+                span_bias_, hp + "softmax");
+            matmul(L_, static_cast<uint32_t>(d), static_cast<uint32_t>(S), p_row, vt_row, 0, c_row, pb, vb, cb, 0,
+                   true, hp + "context = P V");
+            store_block(ctxc, i, h, 0, c_row, "ctx_h band");
+        }
+    }
+    const uint32_t ctx = bands(p + "ctx", S, H, cb);
+    gather(ctxc, ctx, 0, 0, kNoTensor, "context rows (heads spliced)");
+    return ctx;
+}
+
+// x + r, then layer norm, one band at a time (both operands and results stay in
+// the SRAMs); gamma and beta in the aux SRAM after the span mask.
+uint32_t EdgebertLowerer::add_norm(uint32_t x, int x_bias, uint32_t r, int r_bias, float sum_max,
+                                   const model::LayerNormParams& ln, const std::string& ln_name, int out_bias,
+                                   const std::string& tag) {
+    const eb_tensor X = b_.tensor_at(x);
+    const int S = static_cast<int>(X.rows), H = static_cast<int>(X.cols), nv = H / L_;
+    if (H % L_ || nv > tile_.max_num_vector)
+        throw ShapeError(fmt::format("layer norm over {} features does not fit the tile's fields", H));
+    const int sum_bias = bias_for(sum_max);  // the calibration's bound on |x + r|
+    std::vector<float> gv(ln.gamma.data.begin(), ln.gamma.data.end()), bv(ln.beta.data.begin(), ln.beta.data.end());
+    float gmax = 0, bmax = 0;
+    for (float v : gv) gmax = std::max(gmax, std::fabs(v));
+    for (float v : bv) bmax = std::max(bmax, std::fabs(v));
+    const int gb = bias_for(gmax), bb = bias_for(bmax);
+    std::vector<uint8_t> gc(gv.size()), bc(bv.size());
+    for (size_t i = 0; i < gv.size(); ++i) gc[i] = num::af_encode(gv[i], tile_.act_format, gb);
+    for (size_t i = 0; i < bv.size(); ++i) bc[i] = num::af_encode(bv[i], tile_.act_format, bb);
+    const uint32_t g_row = static_cast<uint32_t>(seq_ / L_), b_row = g_row + static_cast<uint32_t>(nv);
+    const uint32_t aux_end = tile_.sfu_lut ? static_cast<uint32_t>(tile_.aux_sram_depth - 256 / L_)
+                                           : static_cast<uint32_t>(tile_.aux_sram_depth);
+    if (b_row + nv > aux_end)
+        throw ShapeError(fmt::format("layer norm: the span mask ({} rows), gamma and beta ({} rows each){} do not fit "
+                                     "the {}-row aux SRAM", seq_ / L_, nv, tile_.sfu_lut ? " and the SFU table" : "",
+                                     tile_.aux_sram_depth));
+    load_aux(ln_name + ".gamma_aux", gc, g_row);
+    load_aux(ln_name + ".beta_aux", bc, b_row);
+    const uint32_t y = bands(tag, S, H, out_bias);
+    const uint32_t v = static_cast<uint32_t>(H);  // vectors of one band
+    for (int i = 0; i < S / L_; ++i) {
+        load_block(x, i, 0, 0, 0, true, "x band");
+        load_block(r, i, 0, 1, 0, true, "residual band");
+        sfu(EB_SFU_ELEMENT_ADD, nv, L_, 0, 0, 0, v, x_bias, r_bias, sum_bias, 0, 0, -10, -10, 0, -10, "residual add");
+        sfu(EB_SFU_LAYER_NORM, nv, L_, v, 0, 1, v, sum_bias, sum_bias, out_bias, g_row, b_row, gb, bb, 0, -10,
+            "layer norm");
+        store_block(y, i, 0, 1, v, "normalised band");
+    }
+    return y;
+}
+
+bool EdgebertLowerer::lower_layer(int l, uint32_t& h, const std::string& in_key) {
+    const auto& L = w_.layer(cfg_, l, 0);
+    const int S = seq_, H = cfg_.hidden_size, I = cfg_.intermediate_size;
+    const int hb = b_.tensor_at(h).exp_bias;
+    const std::string p = fmt::format("L{}.", l);
+
+    const uint32_t ctx = attention_block(l, h, hb, L);
+    b_.region(l, EB_MOD_POST_PROCESSING, "out_proj");
+    const int cb = b_.tensor_at(ctx).exp_bias, apb = bias_for(calib(key(l, "attn_proj")));
+    const uint32_t apc = linear_chunks(ctx, L.attn_dense, "attn_dense", chunk_width(H, H), cb, apb,
+                                       p + "attn_proj.chunks");
+    const uint32_t ap = bands(p + "attn_proj", S, H, apb);
+    gather(apc, ap, 0, 0, kNoTensor, "attention output rows");
+    b_.region(l, EB_MOD_POST_PROCESSING, "residual_layer_norm");
+    const int aob = bias_for(calib(key(l, "attn_out")));
+    const uint32_t ao = add_norm(ap, apb, h, hb, calib(key(l, "attn_proj")) + calib(in_key), L.attn_ln, "attn_ln",
+                                 aob, p + "attn_out");
+
+    b_.region(l, EB_MOD_FFN, "ffn1");
+    const int f1b = bias_for(calib(key(l, "ffn1"))), gb = bias_for(calib(key(l, "gelu")));
+    int lut_row = -1;
+    if (tile_.sfu_lut) {
+        lut_row = tile_.aux_sram_depth - 256 / L_;
+        load_aux(fmt::format("{} table {} -> {}", model::activation_name(cfg_.hidden_act), f1b, gb),
+                 activation_table(f1b, gb), static_cast<uint32_t>(lut_row));
+    }
+    const uint32_t f1c = linear_chunks(ao, L.ffn, "ffn", chunk_width(I, H), aob, f1b, p + "ffn1.chunks", lut_row, gb);
+    b_.region(l, EB_MOD_FFN, tile_.sfu_lut ? "ffn_rows" : "gelu");
+    const uint32_t g = bands(p + "gelu", S, I, gb);
+    if (tile_.sfu_lut) gather(f1c, g, 0, 0, kNoTensor, "FFN rows");
+    else gather(f1c, g, 0, 0, activation_table_tensor(f1b, gb), "FFN rows through the activation's code map");
+    b_.region(l, EB_MOD_FFN, "ffn2");
+    const int f2b = bias_for(calib(key(l, "ffn2")));
+    const uint32_t f2c = linear_chunks(g, L.ffn_output, "ffn_output", chunk_width(H, I), gb, f2b, p + "ffn2.chunks");
+    const uint32_t f2 = bands(p + "ffn2", S, H, f2b);
+    gather(f2c, f2, 0, 0, kNoTensor, "FFN output rows");
+    b_.region(l, EB_MOD_FFN, "residual_layer_norm");
+    h = add_norm(f2, f2b, ao, aob, calib(key(l, "ffn2")) + calib(key(l, "attn_out")), L.full_ln, "full_ln",
+                 bias_for(calib(key(l, "out"))), p + "out");
+    return true;
+}
+
+}  // namespace edgebert::compiler

@@ -1,0 +1,20 @@
+/* EB_H_AF_GATHER: re-blocking tile-format activations in the code domain. */
+#ifndef EB_EXEC_GATHER_H
+#define EB_EXEC_GATHER_H
+
+#include "eb_platform.h"
+#include "eb_program.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Returns 0, or a negative executor error (EB_EXEC_ERR_FORMAT for operands the
+ * kernel cannot re-block, -3 for a corrupt source stream). */
+int eb_run_af_gather(const eb_platform* p, const eb_program* prog, const eb_instr* in);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EB_EXEC_GATHER_H */
