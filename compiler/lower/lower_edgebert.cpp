@@ -123,7 +123,7 @@ void EdgebertLowerer::store_block(uint32_t id, int br, int bc, int dec, uint32_t
 
 void EdgebertLowerer::matmul(uint32_t n0, uint32_t n1, uint32_t m, uint32_t a_row, uint32_t b_row, uint32_t out_dec,
                              uint32_t out_row, int a_bias, int b_bias, int out_bias, uint32_t shift, bool wait,
-                             const std::string& note) {
+                             const std::string& note, bool dense) {
     for (auto [name, v, lim] : {std::tuple{"N0", n0, tile_.max_n}, {"N1", n1, tile_.max_n}, {"M", m, tile_.max_m}})
         if (v == 0 || v % L_ || static_cast<int>(v) > lim)
             throw ShapeError(fmt::format("operator '{}': {} = {} must be a positive multiple of {} and <= {} "
@@ -132,19 +132,19 @@ void EdgebertLowerer::matmul(uint32_t n0, uint32_t n1, uint32_t m, uint32_t a_ro
     in.op = EB_OP_EB_MATMUL;
     in.a[0] = uint64_t(n0) | (uint64_t(n1) << 16) | (uint64_t(m) << 32);
     in.a[1] = uint64_t(a_row) | (uint64_t(a_row) << 16) | (uint64_t(b_row) << 32) | (uint64_t(b_row) << 48);
-    in.a[2] = uint64_t(out_dec) | (uint64_t(out_row) << 16) | (uint64_t(out_row) << 32);
+    in.a[2] = uint64_t(out_dec) | (uint64_t(out_row) << 16) | (uint64_t(out_row) << 32) | (uint64_t{dense} << 48);
     in.a[3] = uint64_t(field(a_bias)) | (uint64_t(field(b_bias)) << 8) | (uint64_t(field(out_bias)) << 16) |
               (uint64_t(shift) << 32);
     in.a[4] = wait;
-    b_.raw(in, fmt::format("({}x{})({}x{})^T A dec0@{} B dec1@{} -> dec{}@{} bias {}/{}/{}{}{}  ; {}", n0, m, n1, m,
-                           a_row, b_row, out_dec, out_row, a_bias, b_bias, out_bias,
+    b_.raw(in, fmt::format("({}x{})({}x{})^T A dec0@{} B dec1@{} -> dec{}@{}{} bias {}/{}/{}{}{}  ; {}", n0, m, n1, m,
+                           a_row, b_row, out_dec, out_row, dense ? " dense" : "", a_bias, b_bias, out_bias,
                            shift ? fmt::format(" >>{}", shift) : "", wait ? "" : " (async)", note));
 }
 
 void EdgebertLowerer::sfu(eb_sfu_op op, uint32_t nv, uint32_t rows, uint32_t x_row, uint32_t y_row, uint32_t out_dec,
                           uint32_t out_row, int x_bias, int y_bias, int out_bias, uint32_t gamma_row,
                           uint32_t beta_row, int gamma_bias, int beta_bias, uint32_t span_row, int span_bias,
-                          const std::string& note) {
+                          const std::string& note, bool dense) {
     if (nv == 0 || static_cast<int>(nv) > tile_.max_num_vector || rows == 0 ||
         static_cast<int>(rows) > tile_.max_num_timestep)
         throw ShapeError(fmt::format("operator '{}': {} rows of {} vectors exceed the SFU's fields (num_timestep <= "
@@ -153,7 +153,7 @@ void EdgebertLowerer::sfu(eb_sfu_op op, uint32_t nv, uint32_t rows, uint32_t x_r
     eb_instr in{};
     in.op = EB_OP_EB_SFU;
     in.a[0] = uint64_t(op) | (uint64_t(nv) << 8) | (uint64_t(rows) << 16) | (uint64_t(out_dec) << 24) |
-              (uint64_t{1} << 32);
+              (uint64_t{1} << 32) | (uint64_t{dense} << 33);
     in.a[1] = uint64_t(x_row) | (uint64_t(x_row) << 16) | (uint64_t(y_row) << 32) | (uint64_t(y_row) << 48);
     in.a[2] = uint64_t(out_row) | (uint64_t(out_row) << 16) | (uint64_t(gamma_row) << 32) |
               (uint64_t(beta_row) << 40) | (uint64_t(span_row) << 48);
@@ -161,8 +161,8 @@ void EdgebertLowerer::sfu(eb_sfu_op op, uint32_t nv, uint32_t rows, uint32_t x_r
               (uint64_t(field(gamma_bias)) << 24) | (uint64_t(field(beta_bias)) << 32) |
               (uint64_t(field(span_bias)) << 40);
     static const char* names[] = {"layer_norm", "softmax", "element_add", "entropy", "dvfs", "lut"};
-    b_.raw(in, fmt::format("{} {} rows x {} vectors, x dec0@{} y dec1@{} -> dec{}@{}  ; {}", names[op], rows, nv,
-                           x_row, y_row, out_dec, out_row, note));
+    b_.raw(in, fmt::format("{} {} rows x {} vectors, x dec0@{} y dec1@{} -> dec{}@{}{}  ; {}", names[op], rows, nv,
+                           x_row, y_row, out_dec, out_row, dense ? " dense" : "", note));
 }
 
 // Dense codes (aux rows are not bitmask-encoded) into aux rows from `row`, the
@@ -185,8 +185,11 @@ void EdgebertLowerer::load_aux(const std::string& name, const std::vector<uint8_
 }
 
 void EdgebertLowerer::gather(uint32_t src, uint32_t dst, int r0, int c0, uint32_t table, const std::string& note) {
-    b_.host(EB_H_AF_GATHER, {src, dst, uint64_t(r0), uint64_t(c0), table == kNoTensor ? 0 : uint64_t{table} + 1}, -1,
-            note);
+    const bool dense = dense_.count(src) != 0;
+    b_.host(EB_H_AF_GATHER,
+            {src, dst, uint64_t(r0), uint64_t(c0), table == kNoTensor ? 0 : uint64_t{table} + 1, uint64_t{dense}}, -1,
+            dense ? note + " (dense rows)" : note);
+    if (dense) dense_.insert(dst);
 }
 
 // ---- linear layers ------------------------------------------------------------
@@ -216,7 +219,8 @@ int EdgebertLowerer::chunk_width(int n, int k) const {
 }
 
 uint32_t EdgebertLowerer::linear_chunks(uint32_t x, const model::Linear& W, const std::string& wname, int rw,
-                                        int x_bias, int y_bias, const std::string& tag, int lut_row, int lut_bias) {
+                                        int x_bias, int y_bias, const std::string& tag, int lut_row, int lut_bias,
+                                        bool for_splice) {
     const eb_tensor X = b_.tensor_at(x);
     const int S = static_cast<int>(X.rows), K = static_cast<int>(X.cols), N = static_cast<int>(W.weight.dim(0));
     if (X.block_rows != static_cast<uint32_t>(L_) || X.ld != X.cols)
@@ -233,6 +237,8 @@ uint32_t EdgebertLowerer::linear_chunks(uint32_t x, const model::Linear& W, cons
     const Weights& wt = weights(W, wname, rw);
     const bool lut = lut_row >= 0;
     const uint32_t y = af_tensor(tag, S, N, L_, rw, lut ? lut_bias : y_bias);
+    const bool dense = for_splice && dense_chunks();
+    if (dense) dense_.insert(y);
     const uint32_t vx = static_cast<uint32_t>(K), vw = static_cast<uint32_t>(rw * K / L_), vo = static_cast<uint32_t>(rw);
     const int bands_n = S / L_, blocks_n = N / rw;
     // Decoder 0: x band(s), the bias block, the biased sum. Decoder 1: the
@@ -245,10 +251,10 @@ uint32_t EdgebertLowerer::linear_chunks(uint32_t x, const model::Linear& W, cons
     auto finish = [&](int i, int j) {
         const std::string note = fmt::format("{} chunk ({}, {})", wname, i, j);
         sfu(EB_SFU_ELEMENT_ADD, vo / L_, L_, bias_row, mm_row, 0, sum_row, wt.b_bias, y_bias, y_bias, 0, 0, -10, -10,
-            0, -10, note + " + bias");
+            0, -10, note + " + bias", dense && !lut);
         if (lut) {
             sfu(EB_SFU_LUT, vo / L_, L_, sum_row, 0, 1, lut_out, y_bias, y_bias, lut_bias, static_cast<uint32_t>(lut_row),
-                0, -10, -10, 0, -10, note + " activation (SFU table)");
+                0, -10, -10, 0, -10, note + " activation (SFU table)", dense);
             store_block(y, i, j, 1, lut_out, "chunk");
         } else {
             store_block(y, i, j, 0, sum_row, "chunk");
@@ -298,7 +304,7 @@ void EdgebertLowerer::linear(uint32_t x, const model::Linear& W, const std::stri
         b_.host(EB_H_QUANTIZE, {x, xa, 0, 0});
     }
     const int N = static_cast<int>(W.weight.dim(0)), K = static_cast<int>(X.cols);
-    const uint32_t yc = linear_chunks(xa, W, wname, chunk_width(N, K), xb, yb, wname + ".y_chunks");
+    const uint32_t yc = linear_chunks(xa, W, wname, chunk_width(N, K), xb, yb, wname + ".y_chunks", -1, 0, is_af(y));
     if (is_af(y)) gather(yc, y, 0, 0, kNoTensor, "rows");
     else b_.host(EB_H_DEQUANTIZE, {yc, y, 0, 0});
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,12 +46,17 @@ protected:
     uint32_t block_vectors(uint32_t id) const;
     void load_block(uint32_t id, int br, int bc, int dec, uint32_t row, bool wait, const std::string& what);
     void store_block(uint32_t id, int br, int bc, int dec, uint32_t row, const std::string& what);
+    // `dense`: the result is written as a dense stream (edgebert.dense_results).
     void matmul(uint32_t n0, uint32_t n1, uint32_t m, uint32_t a_row, uint32_t b_row, uint32_t out_dec,
                 uint32_t out_row, int a_bias, int b_bias, int out_bias, uint32_t shift, bool wait,
-                const std::string& note);
+                const std::string& note, bool dense = false);
     void sfu(eb_sfu_op op, uint32_t nv, uint32_t rows, uint32_t x_row, uint32_t y_row, uint32_t out_dec,
              uint32_t out_row, int x_bias, int y_bias, int out_bias, uint32_t gamma_row, uint32_t beta_row,
-             int gamma_bias, int beta_bias, uint32_t span_row, int span_bias, const std::string& note);
+             int gamma_bias, int beta_bias, uint32_t span_row, int span_bias, const std::string& note,
+             bool dense = false);
+    // Chunks are written dense when the tile can (edgebert.dense_results): splicing
+    // dense streams copies rows instead of walking codes.
+    bool dense_chunks() const { return tile_.dense_results; }
     void load_aux(const std::string& name, const std::vector<uint8_t>& codes, uint32_t row);
     void gather(uint32_t src, uint32_t dst, int r0, int c0, uint32_t table, const std::string& note);
 
@@ -62,8 +68,10 @@ protected:
     const Weights& weights(const model::Linear& W, const std::string& wname, int rw);
     // y chunks (S x N in blocks of `lanes` x rw) = x (bands) W^T + b, then the
     // SFU lookup table `lut_row` (aux) if >= 0.
+    // `for_splice`: the chunks only feed EB_H_AF_GATHER (written dense if the tile can).
     uint32_t linear_chunks(uint32_t x, const model::Linear& W, const std::string& wname, int rw, int x_bias,
-                           int y_bias, const std::string& tag, int lut_row = -1, int lut_bias = 0);
+                           int y_bias, const std::string& tag, int lut_row = -1, int lut_bias = 0,
+                           bool for_splice = true);
     int chunk_width(int n, int k) const;
     // Lowerer::linear for the embedding projection and the poolers: x F32 or
     // bands, y bands (spliced) or F32 (decoded: the CPU's classifier input).
@@ -100,6 +108,8 @@ protected:
     std::map<std::string, Weights> weight_cache_;
     std::map<std::string, uint64_t> aux_addr_;
     std::map<std::string, uint32_t> table_cache_;
+    std::set<uint32_t> dense_;  // tensors whose blocks are dense streams
+    uint32_t key_mask_ = kNoTensor;  // padding: the additive key mask, one band of scores
     bool span_loaded_ = false;
     int span_bias_ = -7;
 };

@@ -63,6 +63,7 @@ uint32_t EdgebertLowerer::v_transposed(int layer, int head, uint32_t x, int x_bi
     }
     const uint32_t bias_vt = it->second.bias;
     const uint32_t vt = af_tensor(fmt::format("L{}.h{}.vT.chunks", layer, head), d, S, d, L_, vb);
+    if (dense_chunks()) dense_.insert(vt);
     const uint32_t vw = static_cast<uint32_t>(d * K / L_), vx = static_cast<uint32_t>(K), vo = static_cast<uint32_t>(d);
     if (vw + vo > static_cast<uint32_t>(depth_) || 2 * vx + 2 * vo > static_cast<uint32_t>(depth_))
         throw ShapeError(fmt::format("attention: a head's value weights ({} x {}) and two bands do not fit the "
@@ -80,7 +81,7 @@ uint32_t EdgebertLowerer::v_transposed(int layer, int head, uint32_t x, int x_bi
                        fmt::format("prefetch x band {}", i + 1));
         b_.eb_wait(false, EB_CAT_COMPUTE);
         sfu(EB_SFU_ELEMENT_ADD, 1, static_cast<uint32_t>(d), vw, 2 * vx, 1, 2 * vx + vo, wt.b_bias, vb, vb, 0, 0, -10,
-            -10, 0, -10, note + " + bias");
+            -10, 0, -10, note + " + bias", dense_chunks());
         store_block(vt, 0, i, 1, 2 * vx + vo, "V^T chunk");
     }
     return vt;
@@ -92,14 +93,23 @@ uint32_t EdgebertLowerer::attention_block(int l, uint32_t x, int x_bias, const m
     if (d % L_ || std::ldexp(1.0, 2 * shift) != d)
         throw ShapeError(fmt::format("attention: head dimension {} must be a multiple of {} and a power of 4 (the "
                                      "1/sqrt(d) scale is the matmul's right shift)", d, L_));
-    // Decoder 1 holds a head's K (S x d) and V^T (d x S); decoder 0 a band's Q,
+    // Decoder 1 holds a head's K (S x d) and V^T (d x S) and, with padding, the
+    // key mask (one band of scores); decoder 0 a band's Q, scores, masked
     // scores, probabilities and context.
-    if (2 * S * d / L_ > depth_ || 2 * d + 2 * S > depth_)
-        throw ShapeError(fmt::format("attention: {} tokens need {} rows of decoder 1 for a head's K and V^T, the "
-                                     "tile has {}", S, 2 * S * d / L_, depth_));
+    const bool padded = has_padding();
+    const int dec1_rows = 2 * S * d / L_ + (padded ? S : 0);
+    if (dec1_rows > depth_ || 2 * d + 3 * S > depth_)
+        throw ShapeError(fmt::format("attention: {} tokens need {} rows of decoder 1 for a head's K and V^T{}, the "
+                                     "tile has {}", S, dec1_rows, padded ? " and the padding mask" : "", depth_));
     const int qb = bias_for(calib(key(l, "q"))), kb = bias_for(calib(key(l, "k")));
-    const int vb = bias_for(calib(key(l, "v"))), sb = bias_for(calib(key(l, "scores")));
-    const int pb = -7 < tile_.bias_range.min ? tile_.bias_range.min : std::min(-7, tile_.bias_range.max);
+    // With padding, a padded key's score saturates to the most negative value of
+    // the scores' format: the range is widened so that it lies at least 8 below
+    // any kept score (exp(-8) is below the probabilities' smallest step).
+    const float smax = calib(key(l, "scores"));
+    const int vb = bias_for(calib(key(l, "v"))), sb = bias_for(padded ? 2 * smax + 8 : smax);
+    // The probabilities' format from their calibrated largest value: over many keys they
+    // are small, and a format fixed for p <= 1 underflows them (512 tokens).
+    const int pb = bias_for(calib(key(l, "probs")));
     const int cb = bias_for(calib(key(l, "ctx")));
     const std::string p = fmt::format("L{}.", l);
 
@@ -114,9 +124,18 @@ uint32_t EdgebertLowerer::attention_block(int l, uint32_t x, int x_bias, const m
     b_.region(l, EB_MOD_ATTENTION, "attention_heads");
     ensure_span_mask();
     const uint32_t ctxc = af_tensor(p + "ctx.chunks", S, H, L_, d, cb);
-    const uint32_t q_row = 0, s_row = static_cast<uint32_t>(d), p_row = s_row + static_cast<uint32_t>(S),
-                   c_row = p_row + static_cast<uint32_t>(S);
-    const uint32_t vt_row = static_cast<uint32_t>(S * d / L_);
+    if (dense_chunks()) dense_.insert(ctxc);
+    const uint32_t q_row = 0, s_row = static_cast<uint32_t>(d), m_row = s_row + static_cast<uint32_t>(S),
+                   p_row = m_row + static_cast<uint32_t>(S), c_row = p_row + static_cast<uint32_t>(S);
+    const uint32_t vt_row = static_cast<uint32_t>(S * d / L_), mask_row = 2 * vt_row;
+    uint32_t mask = kNoTensor;
+    if (padded) {  // scores + mask: 0 for a kept key, the most negative code for a padded one
+        std::vector<float> add(size_t(L_) * S, 0.0f);
+        for (int r = 0; r < L_; ++r)
+            for (int j = 0; j < S; ++j)
+                if (!in_.attention_mask[size_t(j)]) add[size_t(r) * S + j] = -1e30f;
+        mask = af_tensor(fmt::format("{}key_mask", p), L_, S, L_, S, sb, add.data());
+    }
     for (int h = 0; h < heads; ++h) {
         const std::string hp = fmt::format("{}h{}.", p, h);
         const uint32_t kh = af_tensor(hp + "k", S, d, S, d, kb), vth = af_tensor(hp + "vT", d, S, d, S, vb);
@@ -124,14 +143,18 @@ uint32_t EdgebertLowerer::attention_block(int l, uint32_t x, int x_bias, const m
         gather(vtc[size_t(h)], vth, 0, 0, kNoTensor, "V_h^T: one block");
         load_block(kh, 0, 0, 1, 0, true, "K_h");
         load_block(vth, 0, 0, 1, vt_row, true, "V_h^T");
+        if (padded) load_block(mask, 0, 0, 1, mask_row, true, "key mask (padding)");
         for (int i = 0; i < S / L_; ++i) {
             load_block(qc, i, h, 0, q_row, true, "Q_h band");
             matmul(L_, static_cast<uint32_t>(S), static_cast<uint32_t>(d), q_row, 0, 0, s_row, qb, kb, sb,
                    static_cast<uint32_t>(shift), true, hp + fmt::format("scores band {} = Q K^T / sqrt(d)", i));
-            sfu(EB_SFU_SOFTMAX, static_cast<uint32_t>(S / L_), L_, s_row, 0, 0, p_row, sb, sb, pb, 0, 0, -10, -10, 0,
-                span_bias_, hp + "softmax");
+            if (padded)
+                sfu(EB_SFU_ELEMENT_ADD, static_cast<uint32_t>(S / L_), L_, s_row, mask_row, 0, m_row, sb, sb, sb, 0, 0,
+                    -10, -10, 0, -10, hp + "scores + key mask");
+            sfu(EB_SFU_SOFTMAX, static_cast<uint32_t>(S / L_), L_, padded ? m_row : s_row, 0, 0, p_row, sb, sb, pb, 0, 0,
+                -10, -10, 0, span_bias_, hp + "softmax");
             matmul(L_, static_cast<uint32_t>(d), static_cast<uint32_t>(S), p_row, vt_row, 0, c_row, pb, vb, cb, 0,
-                   true, hp + "context = P V");
+                   true, hp + "context = P V", dense_chunks());
             store_block(ctxc, i, h, 0, c_row, "ctx_h band");
         }
     }

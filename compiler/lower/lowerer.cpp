@@ -168,11 +168,6 @@ CompiledModel Lowerer::run() {
     if (has_padding() && thesis())
         throw Error("thesis mode replays the published software, which takes no attention mask: give an input "
                     "without padding (attention_mask all ones)");
-    // The EdgeBERT tile's softmax takes no key mask yet (the edgebert lowerer will add it).
-    if (has_padding() && opt_.target == Target::Edgebert)
-        throw ShapeError(fmt::format("target edgebert: attention_mask has {} padded position(s); padding is not "
-                                     "supported on this target yet (the systolic and cpu targets take it)",
-                                     std::count(in_.attention_mask.begin(), in_.attention_mask.end(), 0)));
     if (thesis()) return run_thesis();
 
     // Embedding (CPU): gather + sum, LayerNorm over E, then the E -> H projection (a linear).

@@ -298,6 +298,13 @@ int main(void) {
             (void)eb_k_bitmask_splice(sm, cur, CHUNKS, ROWS, ROW_VECTORS, lanes, 0, 0x7F, bm_mask, dcur);
         });
     }
+    /* code_map_per_byte: a dense stream's codes through the activation's
+     * 256-entry code map (EB_H_AF_GATHER on dense streams with a table). */
+    {
+        static uint8_t table[256];
+        for (int i = 0; i < 256; ++i) table[i] = (uint8_t)(255 - i);
+        MEASURE("code_map_per_byte", sizeof bytes_b, eb_k_code_map(table, bytes_a, bytes_b, sizeof bytes_b));
+    }
     /* memcpy_per_byte: the runtime's copies (staging buffers, AF images, rows):
      * memcpy of 4 KiB between aligned buffers in the L1 D$. memset_per_byte:
      * memset of 4 KiB (malloc's clearing). The size goes through a volatile so

@@ -60,6 +60,20 @@ bool stops(const CommandPlan& p) {
     return false;
 }
 
+// dense_results (ext, base_output bit 31) of a command that encodes a result: with
+// cfg.dense_results it selects dense encoding; without it strict mode refuses the
+// command and silicon mode ignores the bit, as the original (which has no such bit) does.
+bool dense_out(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
+    if (f("dense_results") == 0) return false;
+    if (cfg.dense_results) return true;
+    add(p, ErrorCause::kBadMode, HwEffect::Runs,
+        fmt::format("{} with dense_results = 1 (base_output bit 31) needs the dense-results extension, which this "
+                    "tile does not have (edgebert.dense_results = false)",
+                    regs::command_name(p.command)),
+        "ignored: the original has no such bit and writes the result bitmask-compressed", {f.named("dense_results")});
+    return false;
+}
+
 // Collects every region that runs past its SRAM into one kSramOverflow violation,
 // and the footprint of the command (wrapped ranges capped at the depth).
 class Regions {
@@ -160,6 +174,7 @@ void plan_matmul(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
     j.out_decoder = f.i("flip_mem");
     j.out_input_base = f.i("base_output");
     j.out_mask_base = f.i("base_output_mask");
+    j.dense_out = dense_out(cfg, f, p);
 
     auto ok = [&](int v, int max) { return v > 0 && v % L == 0 && v <= max; };
     if (!ok(n0, cfg.max_n) || !ok(n1, cfg.max_n) || !ok(m, cfg.max_m)) {
@@ -257,6 +272,7 @@ void plan_sfu(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
         j.out_decoder = f.i("flip_mem");
         j.out_input_base = f.i("base_output");
         j.out_mask_base = f.i("base_output_mask");
+        j.dense_out = dense_out(cfg, f, p);
     }
     if (j.op == SfuOp::LayerNorm) {
         j.gamma_row = f.i("base_gamma");

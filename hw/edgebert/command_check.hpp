@@ -66,6 +66,7 @@ struct MatmulJob {
     int b_mask_base = 0, b_input_base = 0;   // decoder 1
     int out_decoder = 0;
     int out_mask_base = 0, out_input_base = 0;
+    bool dense_out = false;   // dense_results (ext, EdgebertTileConfig::dense_results): encode every vector as is
 };
 
 // Commands 8-12, and the extension 13 (Lut, EdgebertTileConfig::sfu_lut). Only
@@ -80,6 +81,7 @@ struct SfuJob {
     int x_mask_base = 0, x_input_base = 0;            // decoder 0
     int y_mask_base = 0, y_input_base = 0;            // decoder 1 (element add)
     int out_decoder = 0, out_mask_base = 0, out_input_base = 0;
+    bool dense_out = false;                           // dense_results (ext), as MatmulJob::dense_out
     int gamma_row = 0, beta_row = 0, span_row = 0;    // aux SRAM rows
     int gamma_bias = -10, beta_bias = -10, span_bias = -10;
     uint16_t threshold_q10 = 0;

@@ -78,7 +78,7 @@ UnitOutcome ProcessingUnit::run(const MatmulJob& job) {
     const auto c = fn::matmul(cfg_, a.codes.data(), b.codes.data(), p);
     sc_core::wait(clock_.period() * static_cast<double>(tm.cycles));
     encode_vectors(cfg_, dec_[d]->input_sram, dec_[d]->mask_sram, job.out_mask_base, job.out_input_base,
-                   c.data(), out_vectors);
+                   c.data(), out_vectors, job.dense_out);
     total_cycles_ += tm.cycles;
     total_vector_ops_ += tm.vector_ops;
     total_gated_ += tm.gated_vector_ops;

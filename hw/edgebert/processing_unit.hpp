@@ -1,7 +1,8 @@
 // Processing unit (PU): input setup, 16 VMACs x 16 lanes (256 MACs/cycle),
 // accumulators and the encoder back to bitmask form. Runs command 7 (matmul):
 //   C (N0 x N1) = A (N0 x M, decoder 0) . B^T (B is N1 x M, decoder 1)
-// and writes C into decoder flip_mem at the output bases.
+// and writes C into decoder flip_mem at the output bases (bitmask-compressed, or a
+// dense stream with the dense_results extension: the encoder's cycles are the same).
 //
 // The arithmetic is computed in bulk by the functional model (fn::matmul),
 // and the cycles the datapath would take are charged (docs/tile-timing.md):

@@ -102,6 +102,8 @@ const Field kRegisterFields[] = {
      "on write, token-like: the encoder takes a new value after the next operation's first vector; a write-out takes the one written before the previous write-out ended"},
     {"base_output_mask",kBaseOutput, 16, 12, false, true, "mask-SRAM row where result masks are encoded and where mask write-outs (command 2) read (decoder flip_mem)",
      "- (ext)"},
+    {"dense_results",   kBaseOutput, 31, 1, false, true, "1: commands 7-10 and ext 13 write their result as a dense stream (every mask bit set, input row k = vector k, zero codes included); only with edgebert.dense_results, else strict mode refuses the command (bad mode) and silicon mode ignores the bit (section Extension fields)",
+     "- (ext)"},
     {"use_axi",         kUseAxi, 0, 1, false, false, "1: SRAM read responses to the DMA (write-outs 2, 4, 6 need it); 0: to compute (7-12, ext 13 need it). DMA reads (1, 3, 5) work with either",
      "on write, polled (applies mid-command)"},
     {"use_gb",          kUseGb, 0, 1, false, false, "1: decoded vectors to the special-function unit (8-12, ext 13); 0: to the PU (7)",
@@ -171,7 +173,7 @@ const CommandRegisters kCommandRegisters[] = {
      "use_axi = 1; reads from aux byte 0 (no base_output)", "IRQs[7] (aux wr)", kDmaIrq},
     {kCmdMatmul, {"flip_mem", "is_relu", "is_bias", "weight_bias", "accum_bias", "accum_shift", "n0", "n1", "m",
                   "base_input0", "base_input1", "base_mask0", "base_mask1", "bias_act1", "bias_act2",
-                  "base_output", "base_output_mask"},
+                  "base_output", "base_output_mask", "dense_results"},
      {"use_axi", "use_gb"},
      "n0, n1, m (0x10)",
      "reset_mode = 0x81; fresh writes of 0x14 (base_input0/1) and 0x18 (a token each); 0x0C (is_relu, is_bias, "
@@ -179,19 +181,21 @@ const CommandRegisters kCommandRegisters[] = {
      "(result memory)",
      "IRQs[0] (matmul done)", kComputeIrq},
     {kCmdLayerNorm, {"flip_mem", "base_input0", "base_mask0", "base_gamma", "base_beta", "bias_gamma", "bias_beta",
-                     "num_vector", "num_timestep", "bias_act1", "bias_act3", "base_output", "base_output_mask"},
+                     "num_vector", "num_timestep", "bias_act1", "bias_act3", "base_output", "base_output_mask",
+                     "dense_results"},
      {"use_axi", "use_gb", "gb_mode"},
      "-",
      "gb_mode bit 0; 0x1C (base_gamma, bias_gamma, bias_beta; beta is read at base_gamma); reset_mode bit 2 of "
      "decoder flip_mem; " EB_SFU_DEPENDS, "IRQs[1] (GB done)", kComputeIrq},
     {kCmdSoftmax, {"flip_mem", "base_input0", "base_mask0", "base_attn_span", "bias_attn_span", "num_vector",
-                   "num_timestep", "bias_act1", "bias_act3", "base_output", "base_output_mask"},
+                   "num_timestep", "bias_act1", "bias_act3", "base_output", "base_output_mask", "dense_results"},
      {"use_axi", "use_gb", "gb_mode"},
      "-",
      "gb_mode bit 1; 0x1C (base_attn_span, bias_attn_span); reset_mode bit 3 of decoder flip_mem; " EB_SFU_DEPENDS,
      "IRQs[1] (GB done)", kComputeIrq},
     {kCmdElementAdd, {"flip_mem", "base_input0", "base_input1", "base_mask0", "base_mask1", "num_vector",
-                      "num_timestep", "bias_act1", "bias_act2", "bias_act3", "base_output", "base_output_mask"},
+                      "num_timestep", "bias_act1", "bias_act2", "bias_act3", "base_output", "base_output_mask",
+                      "dense_results"},
      {"use_axi", "use_gb", "gb_mode"},
      "-",
      "gb_mode bit 2; base_input1 as well; reset_mode bit 5 of decoder flip_mem; " EB_SFU_DEPENDS,
@@ -219,7 +223,7 @@ const int kNumCommandRegisters = static_cast<int>(sizeof(kCommandRegisters) / si
 // clang-format off
 const CommandRegisters kExtCommandRegisters[] = {
     {kCmdLut, {"flip_mem", "base_input0", "base_mask0", "base_gamma", "num_vector", "num_timestep", "base_output",
-               "base_output_mask"},
+               "base_output_mask", "dense_results"},
      {"use_axi", "use_gb", "gb_mode"},
      "- (ext: not in the original)",
      "- (ext: only with edgebert.sfu_lut; checked as layer norm is, with gb_mode = 16)",
@@ -313,6 +317,8 @@ std::string register_map_markdown() {
         "soft reset) |\n"
         "| bad dims: N0 not a multiple of lanes | N0 is floored; if that leaves N0 = 0, or N1 = 0, no "
         "output is expected and the command completes at once |\n"
+        "| bad mode: dense_results (ext) set on a tile without edgebert.dense_results | the bit is ignored "
+        "(the original has no such bit): the result is bitmask-compressed |\n"
         "| bad mode, bad dims where the original hangs | refused with the cause and the interrupt as in "
         "strict mode, warning \"the original hardware hangs here (no interrupt)\": a deliberate "
         "deviation, a simulator that hangs helps nobody |\n\n"
@@ -369,6 +375,22 @@ std::string register_map_markdown() {
         "wrong use_axi, use_gb or gb_mode, or num_vector or num_timestep = 0, is refused in both modes;\n"
         "the table rows, the operand and the result must fit their SRAMs (silicon mode: they wrap). One\n"
         "vector per cycle after the SFU pipeline fill (docs/tile-timing.md).\n"
+        "\n## Extension fields\n\n"
+        "**dense_results** (0x48 bit 31, `edgebert.dense_results`): a command that encodes a result (7\n"
+        "matmul, 8 layer norm, 9 softmax, 10 element add, ext 13 LUT) with the bit set writes it as a\n"
+        "*dense stream*: every mask word has all lanes set, and input row base_output + k holds vector\n"
+        "k's codes verbatim, zero codes included (a result of V vectors takes V mask entries and V input\n"
+        "rows, so streams splice at any vector without walking the codes). A dense stream is an ordinary\n"
+        "decoder input, also for the original hardware, whose decoder loads the byte a set bit points\n"
+        "to: a loaded 0x00 (or 0x80, negative zero) is the value zero, so every command reads a dense\n"
+        "operand as it reads the compressed one, with the same results (the LUT indexes its table with\n"
+        "the loaded code; the tile never writes 0x80). Only the zero-vector gating differs: a mask word\n"
+        "of all ones is never skipped. Commands 11 and 12 write no result, and write-outs (2, 4) read\n"
+        "only base_output [11:0] and base_output_mask: they ignore the bit. Without\n"
+        "edgebert.dense_results, strict mode refuses a command 7-10 or 13 that sets it with cause 6 (bad\n"
+        "mode), the check naming dense_results and the flag; silicon mode ignores the bit, as the\n"
+        "original has no such bit (the result is bitmask-compressed), and counts a bad-mode warning.\n"
+        "Cycles and SRAM energy: docs/tile-timing.md.\n"
         "\n## Fields\n\n"
         "| offset | field | bits | signed | description | original |\n|---|---|---|---|---|---|\n";
     for (int i = 0; i < kNumRegisterFields; ++i) {

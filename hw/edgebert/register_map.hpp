@@ -92,7 +92,8 @@ enum class ErrorCause : uint32_t {
     kBadDims = 3,          // zero, not a multiple of lanes, or over a field limit
     kSramOverflow = 4,     // an operand, result or DMA region runs past an SRAM's depth
     kDmaError = 5,         // the memory answered a DMA burst with an error response
-    kBadMode = 6,          // use_axi / use_gb / gb_mode inconsistent with the command
+    kBadMode = 6,          // use_axi / use_gb / gb_mode inconsistent with the command, or dense_results
+                           // (ext) set on a tile without edgebert.dense_results
     kOverlap = 7,          // result region overlaps an operand, or a DMA overlaps a running computation
     kErrorPending = 8,     // a command issued while an earlier error is not yet reset
 };

@@ -122,7 +122,7 @@ SfuOutcome SpecialFunctionUnit::run(const SfuJob& job) {
     if (writes_output) {
         const int d = job.out_decoder;
         encode_vectors(cfg_, dec_[d]->input_sram, dec_[d]->mask_sram, job.out_mask_base, job.out_input_base,
-                       result.data(), vectors);
+                       result.data(), vectors, job.dense_out);
     }
     total_cycles_ += out.cycles;
     total_vectors_ += static_cast<uint64_t>(vectors) * passes(job.op);

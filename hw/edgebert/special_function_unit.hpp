@@ -14,8 +14,9 @@
 //   cycles = sfu_pipeline_depth + num_timestep * passes * num_vector * II
 // A softmax whose span mask is all zero (a pruned head) skips the exp
 // pipeline and writes zeros: depth + num_vector + num_timestep * num_vector * enc.
-// Results are encoded into decoder flip_mem as the arithmetic is done by the
-// functional model (fn::sfu_*), so SystemC and functional results are equal.
+// Results are encoded into decoder flip_mem (a dense stream with dense_results,
+// same cycles) as the arithmetic is done by the functional model (fn::sfu_*),
+// so SystemC and functional results are equal.
 // The LUT reads each element's output code from the table rows of the aux SRAM
 // (one table read per element, every lane of a vector in the same cycle; zero
 // lanes are decoded as 0x00 and read table[0]): counted as lut_accesses, not as

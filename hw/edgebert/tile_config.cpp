@@ -98,7 +98,7 @@ EdgebertTileConfig parse_edgebert_tile_config(const JsonReader& r) {
     EdgebertTileConfig c;
     r.reject_unknown({"lanes", "num_vmacs", "act_total_bits", "act_exp_bits", "bias_min", "bias_max",
                       "accum_bits", "input_sram_depth", "mask_sram_depth", "aux_sram_depth",
-                      "axi_data_bits", "max_burst_beats", "max_n", "max_m", "checks", "sfu_lut", "timing", "ldo",
+                      "axi_data_bits", "max_burst_beats", "max_n", "max_m", "checks", "sfu_lut", "dense_results", "timing", "ldo",
                       "adpll", "dvfs_thresholds"});
     auto geti = [&](const JsonReader& j, const char* k, int dflt) {
         return static_cast<int>(j.get_int(k, INT32_MIN, INT32_MAX, dflt));
@@ -120,6 +120,7 @@ EdgebertTileConfig parse_edgebert_tile_config(const JsonReader& r) {
     c.checks = r.get_enum("checks", {"strict", "silicon"}, check_mode_name(c.checks)) == "silicon" ? CheckMode::Silicon
                                                                                            : CheckMode::Strict;
     c.sfu_lut = r.get_bool("sfu_lut", c.sfu_lut);
+    c.dense_results = r.get_bool("dense_results", c.dense_results);
     if (r.has("timing")) {
         const auto t = r.child("timing");
         auto& o = c.timing;

@@ -87,6 +87,11 @@ struct EdgebertTileConfig {
     // SFU's lookup-table command 13 (docs/register-map.md, "Extension commands").
     // Off, command 13 is an unknown command and gb_mode bit 4 is ignored.
     bool sfu_lut = false;
+    // Co-design extension (off by default): results may be written as dense
+    // streams, every mask bit set and input row k = vector k, zero codes
+    // included, when a command sets base_output bit 31 (dense_results). Off, strict
+    // mode refuses a command with that bit and silicon mode ignores it (a warning).
+    bool dense_results = false;
     TileTiming timing;
     LdoConfig ldo;
     AdpllConfig adpll;

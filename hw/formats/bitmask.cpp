@@ -123,7 +123,7 @@ BitmaskDramImage bitmask_to_dram(const BitmaskEncoded& enc) {
 
 BitmaskEncoded bitmask_from_dram(const uint8_t* mask_bytes, size_t mask_len,
                                  const uint8_t* input_bytes, size_t input_len, size_t num_vectors,
-                                 int lanes) {
+                                 int lanes, bool allow_stored_zeros) {
     check_bitmask_lanes(lanes);
     const size_t width = static_cast<size_t>(lanes);
     const size_t mask_width = width / 8;
@@ -164,10 +164,12 @@ BitmaskEncoded bitmask_from_dram(const uint8_t* mask_bytes, size_t mask_len,
                                       " needs row " + std::to_string(k) + ")");
             }
             const uint8_t code = input_bytes[k * width + i];
-            if (code == 0) {
+            if (code == 0 && !allow_stored_zeros) {
                 throw FileFormatError("bitmask_from_dram: lane " + std::to_string(i) + " row " +
                                       std::to_string(k) + " is 0x00 but vector " +
-                                      std::to_string(v) + " marks it non-zero");
+                                      std::to_string(v) +
+                                      " marks it non-zero (a stored zero, as in a dense stream; allowed only "
+                                      "with allow_stored_zeros)");
             }
             enc.banks[i].push_back(code);
         }

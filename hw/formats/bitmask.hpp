@@ -58,10 +58,16 @@ BitmaskDramImage bitmask_to_dram(const BitmaskEncoded& enc);
 // the longest bank needs (extra rows are ignored). Throws FileFormatError when
 // mask_len != num_vectors * lanes / 8, input_len is not a whole number of rows,
 // a lane has more non-zeros than the image has rows, or a byte whose mask bit is
-// set is 0x00 (never a non-zero code in any format); ShapeError for a null
-// pointer with a non-zero length; ConfigError for an illegal lane count.
+// set is 0x00 (never a non-zero code in any format) unless allow_stored_zeros;
+// ShapeError for a null pointer with a non-zero length; ConfigError for an
+// illegal lane count.
+//
+// allow_stored_zeros: accept a set mask bit over a 0x00 byte as a stored zero, as
+// the tile's decoder does. The EdgeBERT tile's dense streams (the dense_results
+// extension: every mask bit set, row k = vector k) store their zeros so; the
+// result keeps them in its banks (bitmask_decode returns them as 0x00).
 BitmaskEncoded bitmask_from_dram(const uint8_t* mask_bytes, size_t mask_len,
                                  const uint8_t* input_bytes, size_t input_len, size_t num_vectors,
-                                 int lanes);
+                                 int lanes, bool allow_stored_zeros = false);
 
 }  // namespace edgebert::num

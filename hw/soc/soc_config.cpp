@@ -46,6 +46,7 @@ HostCostTable default_host_costs() {
              {"int8_convert_per_element", 8},  // float -> INT8 (round, clamp), INT32 -> float
              {"int32_mac", 6},              // naive int32 loop: two loads, mul, add, index arithmetic
              {"splice_per_lane", 4},        // the bitmask splice: a mask-bit test per lane, a load + store per code
+             {"code_map_per_byte", 3},      // a byte through a code map: two loads and a store
          })
         t.set(name, cycles);
     // Memory traffic (eb_hal_charge_mem): extra cycles per cache line loaded /

@@ -35,6 +35,8 @@ typedef struct {
     uint32_t a_bias, b_bias, out_bias; /* 3-bit bias fields */
     uint32_t relu, add_bias, shift;
     int32_t weight_bias;
+    uint32_t dense_out; /* ext (edgebert.dense_results): 1 writes the result as a dense stream, every mask
+                           bit set and input row k = vector k (base_output bit 31, dense_results) */
 } eb_matmul_desc;
 int eb_matmul(const eb_platform* p, const eb_matmul_desc* d);
 int eb_matmul_start(const eb_platform* p, const eb_matmul_desc* d);
@@ -53,6 +55,7 @@ typedef struct {
     uint32_t x_bias, y_bias, out_bias;
     uint32_t gamma_row, beta_row, span_row, gamma_bias, beta_bias, span_bias; /* gamma_row: also the LUT's table */
     uint32_t threshold_q10, entropy_scale, direct_level;
+    uint32_t dense_out; /* ext, as in eb_matmul_desc: a dense result (layer norm, softmax, element add, LUT) */
 } eb_sfu_desc;
 int eb_sfu(const eb_platform* p, const eb_sfu_desc* d);
 int eb_sfu_start(const eb_platform* p, const eb_sfu_desc* d);

@@ -43,6 +43,7 @@
  *   eb_k_bitmask_encode      COPY_BYTE vectors*lanes (codes) + mask bytes + depth*lanes (rows)
  *   eb_k_bitmask_decode      COPY_BYTE the same three terms, depth = the longest lane
  *   eb_k_bitmask_splice      SPLICE_LANE lane slots walked + codes moved (x2 through a table)
+ *   eb_k_code_map            CODE_MAP_BYTE n
  *                            (nothing on error)
  *   eb_k_i8_scale            FP32_ADD n (max scan), FP32_DIV 1 (n > 0)
  *   eb_k_i8_quantize         INT8_CONVERT_ELEM n
@@ -166,6 +167,8 @@ size_t eb_k_bitmask_encode(const uint8_t* codes, size_t vectors, int lanes, uint
 size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[32], size_t chunks, size_t rows,
                            size_t row_vectors, int lanes, const uint8_t* table, uint8_t magnitude_mask, uint8_t* dmask,
                            uint8_t** dcur);
+/* dst[i] = table[src[i]] for n bytes (dst may equal src). */
+void eb_k_code_map(const uint8_t* table, const uint8_t* src, uint8_t* dst, size_t n);
 int eb_k_bitmask_decode(const uint8_t* mask, const uint8_t* rows, size_t rows_len, size_t vectors, int lanes,
                         uint8_t* codes_out);
 

@@ -68,10 +68,11 @@ typedef enum {
     EB_OP_REGION = 1,     /* a0 layer, a1 module, a2 operator-name offset in the string table */
     EB_OP_EB_DMA = 2,     /* a0 sram | to_sram << 8 | dec << 16 | wait << 24, a1 sram row, a2 dram addr, a3 rows */
     EB_OP_EB_MATMUL = 3,  /* a0 n0 | n1 << 16 | m << 32, a1 a_mask | a_input << 16 | b_mask << 32 | b_input << 48,
-                             a2 out_dec | out_mask << 16 | out_input << 32,
+                             a2 out_dec | out_mask << 16 | out_input << 32 | dense_out << 48 (ext: dense result),
                              a3 a_bias | b_bias << 8 | out_bias << 16 | relu << 24 | add_bias << 25 | shift << 32 |
                                 (weight_bias & 0xFF) << 40, a4 wait */
-    EB_OP_EB_SFU = 4,     /* a0 op | num_vector << 8 | num_timestep << 16 | out_dec << 24 | wait << 32,
+    EB_OP_EB_SFU = 4,     /* a0 op | num_vector << 8 | num_timestep << 16 | out_dec << 24 | wait << 32 |
+                                dense_out << 33 (ext: dense result),
                              a1 x_mask | x_input << 16 | y_mask << 32 | y_input << 48,
                              a2 out_mask | out_input << 16 | gamma_row << 32 | beta_row << 40 | span_row << 48,
                              a3 x_bias | y_bias << 8 | out_bias << 16 | gamma_bias << 24 | beta_bias << 32 |
@@ -114,8 +115,9 @@ typedef enum {
     EB_H_FREE = 18,          /* a0 slot: frees what EB_H_MALLOC put there */
     EB_H_I32_TO_I8 = 19,     /* a0 src (I32), a1 dst (I8), a2 right shift (0..31): dst = sat127(src >> shift) */
     EB_H_AF_GATHER = 24,     /* a0 src, a1 dst (AF_BLOCKS), a2 row offset, a3 col offset into src, a4 table + 1
-                                (an AF_DENSE 1 x 256 code map, 0: none): dst = table[src[r.., c..]] re-blocked in
-                                the code domain (docs/compiler.md, "Tile-resident activations") */
+                                (an AF_DENSE 1 x 256 code map, 0: none), a5 bit 0: the sources are dense streams
+                                (every mask bit set; the result is one too): dst = table[src[r.., c..]] re-blocked
+                                in the code domain (docs/compiler.md, "edgebert") */
     /* Thesis mode's EdgeBERT operators, each as the published driver ran it
      * (runtime/include/eb_thesis.h); AF_DENSE tensors; `staging`: the DMA
      * staging area (a tensor of eb_thesis_staging_bytes() bytes). */

@@ -87,7 +87,8 @@ int eb_matmul_start(const eb_platform* p, const eb_matmul_desc* d) {
     wr(p, EB_F_BASE_INPUT0_REG, EB_FIELD(BASE_INPUT0, d->a_input) | EB_FIELD(BASE_INPUT1, d->b_input));
     wr(p, EB_F_BASE_MASK0_REG, EB_FIELD(BASE_MASK0, d->a_mask) | EB_FIELD(BASE_MASK1, d->b_mask));
     wr(p, EB_F_BIAS_ACT1_REG, EB_FIELD(BIAS_ACT1, d->a_bias) | EB_FIELD(BIAS_ACT2, d->b_bias));
-    wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, d->out_input) | EB_FIELD(BASE_OUTPUT_MASK, d->out_mask));
+    wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, d->out_input) | EB_FIELD(BASE_OUTPUT_MASK, d->out_mask) |
+                                    EB_FIELD(DENSE_RESULTS, d->dense_out));
     wr(p, EB_F_COMMAND_REG, EB_CMD_MATMUL);
     return 0;
 }
@@ -113,7 +114,8 @@ int eb_sfu_start(const eb_platform* p, const eb_sfu_desc* d) {
                                    EB_FIELD(BIAS_ACT3, d->out_bias));
     wr(p, EB_F_BASE_INPUT0_REG, EB_FIELD(BASE_INPUT0, d->x_input) | EB_FIELD(BASE_INPUT1, d->y_input));
     wr(p, EB_F_BASE_MASK0_REG, EB_FIELD(BASE_MASK0, d->x_mask) | EB_FIELD(BASE_MASK1, d->y_mask));
-    wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, d->out_input) | EB_FIELD(BASE_OUTPUT_MASK, d->out_mask));
+    wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, d->out_input) | EB_FIELD(BASE_OUTPUT_MASK, d->out_mask) |
+                                    EB_FIELD(DENSE_RESULTS, d->dense_out));
     wr(p, EB_F_BASE_ATTN_SPAN_REG, EB_FIELD(BASE_ATTN_SPAN, d->span_row) | EB_FIELD(BASE_GAMMA, d->gamma_row) |
                                        EB_FIELD(BASE_BETA, d->beta_row) | EB_FIELD(BIAS_ATTN_SPAN, d->span_bias) |
                                        EB_FIELD(BIAS_GAMMA, d->gamma_bias) | EB_FIELD(BIAS_BETA, d->beta_bias));

@@ -43,6 +43,7 @@ int eb_run_af_gather(const eb_platform* p, const eb_program* prog, const eb_inst
     const eb_tensor *s = &prog->tensors[in->a[0]], *d = &prog->tensors[in->a[1]];
     const eb_tensor* tab = in->a[4] ? &prog->tensors[in->a[4] - 1] : 0;
     const uint32_t lanes = p->lanes, r0 = (uint32_t)in->a[2], c0 = (uint32_t)in->a[3];
+    const int dense = (int)(in->a[5] & 1u); /* the sources are dense streams (the encoder's dense results) */
     if (s->format != EB_FMT_AF_BLOCKS || d->format != EB_FMT_AF_BLOCKS) return EB_EXEC_ERR_FORMAT;
     if (lanes < 8 || lanes > GATHER_MAX_LANES || lanes % 8) return EB_EXEC_ERR_FORMAT;
     if (!s->block_rows || !s->ld || !d->block_rows || !d->ld || s->ld % lanes || d->ld % lanes) return EB_EXEC_ERR_FORMAT;
@@ -77,6 +78,34 @@ int eb_run_af_gather(const eb_platform* p, const eb_program* prog, const eb_inst
                     s_src_mask[c] = (const uint8_t*)eb_hal_map(sbase, smb);
                     s_src_rows[c] = (const uint8_t*)eb_hal_map(sbase + rows_offset(s, lanes), srb);
                 }
+                const size_t band_vectors = (size_t)s->block_rows * chunks * src_row_vectors;
+                if (dense) {
+                    /* Dense streams (every mask bit set, row k = vector k): rows are copied as they are. */
+                    const size_t row_bytes = s->ld;
+                    uint8_t* out = drows + dvec * lanes;
+                    for (uint32_t r = 0; r < s->block_rows; ++r)
+                        for (uint32_t c = 0; c < chunks; ++c, out += row_bytes) {
+                            const uint8_t* in_row = s_src_rows[c] + (size_t)r * row_bytes;
+                            if (table) {
+                                eb_k_code_map(table, in_row, out, row_bytes);
+                            } else { /* whole 8-byte words: rows are multiples of 8 lanes at 64-byte-aligned blocks */
+                                const uint64_t* from = (const uint64_t*)(const void*)in_row;
+                                uint64_t* to = (uint64_t*)(void*)out;
+                                for (size_t k = 0; k < row_bytes / 8u; ++k) to[k] = from[k];
+                            }
+                        }
+                    memset(dmask + dvec * (lanes / 8u), 0xFF, band_vectors * (lanes / 8u));
+                    if (!table) eb_hal_charge(EB_COST_MEMCPY_BYTE, band_vectors * lanes); /* memcpy's word loop */
+                    eb_hal_charge(EB_COST_MEMSET_BYTE, band_vectors * (lanes / 8u));
+                    moved += band_vectors * lanes;
+                    dvec += band_vectors;
+                    for (uint32_t c = 0; c < chunks; ++c) {
+                        const uint64_t sbase = block_base(s, sbr, sbc + c);
+                        eb_hal_unmap((void*)s_src_rows[c], sbase + rows_offset(s, lanes), srb, 0);
+                        eb_hal_unmap((void*)s_src_mask[c], sbase, smb, 0);
+                    }
+                    continue;
+                }
                 for (uint32_t c = 0; c < chunks; ++c)
                     for (uint32_t l = 0; l < lanes; ++l) s_src_cur[c][l] = s_src_rows[c] + l;
                 /* Per source stream the set-up above (its cursors, its place in the band): an estimate at a
@@ -87,12 +116,19 @@ int eb_run_af_gather(const eb_platform* p, const eb_program* prog, const eb_inst
                 for (uint32_t c = 0; c < chunks; ++c) /* a lane read past its block: a corrupt stream */
                     for (uint32_t l = 0; l < lanes; ++l)
                         if ((uint64_t)(s_src_cur[c][l] - s_src_rows[c]) > srb + lanes) rc = -3;
-                dvec += (size_t)s->block_rows * chunks * src_row_vectors;
+                dvec += band_vectors;
                 for (uint32_t c = 0; c < chunks; ++c) {
                     const uint64_t sbase = block_base(s, sbr, sbc + c);
                     eb_hal_unmap((void*)s_src_rows[c], sbase + rows_offset(s, lanes), srb, 0);
                     eb_hal_unmap((void*)s_src_mask[c], sbase, smb, 0);
                 }
+            }
+            if (dense) {
+                eb_hal_unmap(drows, dbase + rows_offset(d, lanes), drb, 1);
+                eb_hal_unmap(dmask, dbase, dmb, 1);
+                src_bytes += (uint64_t)dvec * (lanes / 8u) + moved;
+                dst_bytes += (uint64_t)dvec * (lanes / 8u) + moved;
+                continue;
             }
             /* Pad the shorter lanes to the block's depth, as the tile's encoder leaves them. */
             uint32_t depth = 0;

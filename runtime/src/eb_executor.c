@@ -530,7 +530,7 @@ static int run_eb_matmul(const eb_platform* p, const eb_instr* in) {
     d.a_mask = (uint32_t)(in->a[1] & 0xFFFF), d.a_input = (uint32_t)((in->a[1] >> 16) & 0xFFFF);
     d.b_mask = (uint32_t)((in->a[1] >> 32) & 0xFFFF), d.b_input = (uint32_t)((in->a[1] >> 48) & 0xFFFF);
     d.out_dec = (uint32_t)(in->a[2] & 0xFFFF), d.out_mask = (uint32_t)((in->a[2] >> 16) & 0xFFFF),
-    d.out_input = (uint32_t)((in->a[2] >> 32) & 0xFFFF);
+    d.out_input = (uint32_t)((in->a[2] >> 32) & 0xFFFF), d.dense_out = (uint32_t)((in->a[2] >> 48) & 1);
     d.a_bias = (uint32_t)(in->a[3] & 0xFF), d.b_bias = (uint32_t)((in->a[3] >> 8) & 0xFF),
     d.out_bias = (uint32_t)((in->a[3] >> 16) & 0xFF);
     d.relu = (uint32_t)((in->a[3] >> 24) & 1), d.add_bias = (uint32_t)((in->a[3] >> 25) & 1);
@@ -546,7 +546,7 @@ static int run_eb_sfu(const eb_platform* p, const eb_instr* in) {
     eb_sfu_desc d;
     d.op = (eb_sfu_op)(in->a[0] & 0xFF);
     d.num_vector = (uint32_t)((in->a[0] >> 8) & 0xFF), d.num_timestep = (uint32_t)((in->a[0] >> 16) & 0xFF);
-    d.out_dec = (uint32_t)((in->a[0] >> 24) & 0xFF);
+    d.out_dec = (uint32_t)((in->a[0] >> 24) & 0xFF), d.dense_out = (uint32_t)((in->a[0] >> 33) & 1);
     d.x_mask = (uint32_t)(in->a[1] & 0xFFFF), d.x_input = (uint32_t)((in->a[1] >> 16) & 0xFFFF);
     d.y_mask = (uint32_t)((in->a[1] >> 32) & 0xFFFF), d.y_input = (uint32_t)((in->a[1] >> 48) & 0xFFFF);
     d.out_mask = (uint32_t)(in->a[2] & 0xFFFF), d.out_input = (uint32_t)((in->a[2] >> 16) & 0xFFFF);

@@ -280,3 +280,9 @@ size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[3
     charge(EB_COST_SPLICE_LANE, (uint64_t)rows * chunks * row_vectors * w + moved * (table ? 2u : 1u));
     return moved;
 }
+
+void eb_k_code_map(const uint8_t* table, const uint8_t* src, uint8_t* dst, size_t n) {
+    size_t i;
+    for (i = 0; i < n; ++i) dst[i] = table[src[i]];
+    charge(EB_COST_CODE_MAP_BYTE, n);
+}

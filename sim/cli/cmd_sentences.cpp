@@ -31,7 +31,8 @@ hw::EnergyEvents to_energy_events(const sim::RunResult::Events& e) {
     x.tile_gated_macs = double(e.tile_gated_macs);
     x.tile_sram_read_bits = double(e.tile_sram_read_bits);
     x.tile_sram_write_bits = double(e.tile_sram_write_bits);
-    x.tile_sfu_vectors = double(e.tile_sfu_vectors);
+    x.tile_sfu_vectors = double(e.tile_sfu_arith_vectors);  // the LUT's vectors are charged per table read
+    x.tile_sfu_lut_accesses = double(e.tile_sfu_lut_accesses);
     x.dram_bits = double(e.dram_bits);
     x.noc_flit_hops = double(e.noc_flit_hops);
     x.cpu_cycles = double(e.host_cycles);

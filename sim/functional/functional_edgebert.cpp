@@ -88,7 +88,7 @@ void FunctionalPlatform::edgebert_command(uint32_t cmd) {
             if (!operands_ok(hw::operand_checks(cfg, j, use(a), use(b)))) return;
             const auto c = hw::fn::matmul(cfg, a.codes.data(), b.codes.data(), p);
             hw::encode_vectors(cfg, sram(hw::input_sram_of(j.out_decoder)), sram(hw::mask_sram_of(j.out_decoder)),
-                               j.out_mask_base, j.out_input_base, c.data(), p.n0 * p.n1 / L);
+                               j.out_mask_base, j.out_input_base, c.data(), p.n0 * p.n1 / L, j.dense_out);
         }
     } else {
         const hw::SfuJob& j = plan.sfu;
@@ -135,7 +135,7 @@ void FunctionalPlatform::edgebert_command(uint32_t cmd) {
         }
         if (hw::sfu_writes_output(j.op))
             hw::encode_vectors(cfg, sram(hw::input_sram_of(j.out_decoder)), sram(hw::mask_sram_of(j.out_decoder)),
-                               j.out_mask_base, j.out_input_base, out.data(), vec);
+                               j.out_mask_base, j.out_input_base, out.data(), vec, j.dense_out);
     }
     ++eb_commands_;
     eb_ctrl_ |= regs::is_dma_command(cmd) ? regs::ctrl::kDmaDoneBit : regs::ctrl::kComputeDoneBit;

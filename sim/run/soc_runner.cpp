@@ -80,6 +80,8 @@ void tile_events(hw::Soc& soc, const hw::SocConfig& soc_cfg, RunResult::Events& 
         ev.tile_sram_write_bits += s->row_writes() * uint64_t(s->row_bytes()) * 8;
     }
     ev.tile_sfu_vectors = tile.sfu.total_vectors();
+    ev.tile_sfu_arith_vectors = tile.sfu.total_arith_vectors();
+    ev.tile_sfu_lut_accesses = tile.sfu.total_lut_accesses();
     ev.tile_busy_cycles = tile.pu.total_cycles() + tile.sfu.total_cycles();
 }
 

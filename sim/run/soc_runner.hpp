@@ -42,7 +42,9 @@ struct RunResult {
         uint64_t tile_gated_macs = 0;      // MACs skipped or gated by zero vectors
         uint64_t tile_sram_read_bits = 0;  // decoder input + mask + aux SRAM reads
         uint64_t tile_sram_write_bits = 0;
-        uint64_t tile_sfu_vectors = 0;     // vectors through the special-function unit
+        uint64_t tile_sfu_vectors = 0;     // vectors through the special-function unit (every pass, LUT included)
+        uint64_t tile_sfu_arith_vectors = 0;  // of which arithmetic (not the LUT extension's)
+        uint64_t tile_sfu_lut_accesses = 0;   // LUT extension: table reads, one per element
         uint64_t tile_busy_cycles = 0;     // PU + SFU busy (tile clock)
         uint64_t dram_bits = 0;            // bits read + written at the DRAM
         uint64_t noc_flit_hops = 0;        // flits x links crossed, every plane

@@ -20,7 +20,9 @@ size_t element_bytes(uint32_t format) {
 }
 }  // namespace
 
-// The codes of an AF block tensor: every block's mask words and lane banks.
+// The codes of an AF block tensor: every block's mask words and lane banks. A
+// block may be a dense stream (the tile's dense_results extension: every mask bit
+// set, zero codes stored), so stored zeros are accepted.
 std::vector<uint8_t> af_block_codes(const eb_tensor& t, const DramReader& read, int lanes) {
     if (lanes <= 0 || t.block_rows == 0 || t.ld == 0 || t.rows % t.block_rows || t.cols % t.ld || t.ld % lanes)
         throw Error("internal: malformed AF block tensor");
@@ -34,7 +36,8 @@ std::vector<uint8_t> af_block_codes(const eb_tensor& t, const DramReader& read, 
             read(base, mask.data(), mask.size());
             read(base + rows_off, rows.data(), rows.size());
             const auto codes = num::bitmask_decode(
-                num::bitmask_from_dram(mask.data(), mask.size(), rows.data(), rows.size(), vectors, lanes));
+                num::bitmask_from_dram(mask.data(), mask.size(), rows.data(), rows.size(), vectors, lanes,
+                                       /*allow_stored_zeros=*/true));
             for (uint32_t r = 0; r < t.block_rows; ++r)
                 std::memcpy(&out[(size_t(br) * t.block_rows + r) * t.cols + size_t(bc) * t.ld], &codes[size_t(r) * t.ld],
                             t.ld);

@@ -127,7 +127,8 @@ uint32_t TileTestbench::load_operand(int dec, const DramOperand& op, int mask_ba
     return command(kCmdInputRead);
 }
 
-std::vector<uint8_t> TileTestbench::fetch_operand(int dec, int mask_base, int input_base, int vectors, uint64_t addr) {
+std::vector<uint8_t> TileTestbench::fetch_operand(int dec, int mask_base, int input_base, int vectors, uint64_t addr,
+                                                  bool allow_stored_zeros) {
     const int L = cfg_.lanes;
     write_reg(kUseAxi, 1);
     write_reg(kFlipMem, static_cast<uint32_t>(dec));
@@ -148,7 +149,7 @@ std::vector<uint8_t> TileTestbench::fetch_operand(int dec, int mask_base, int in
     mem.read(addr, mask.data(), mask.size());
     mem.read(input_addr, input.data(), input.size());
     const auto enc = num::bitmask_from_dram(mask.data(), mask.size(), input.data(), input.size(),
-                                            static_cast<size_t>(vectors), L);
+                                            static_cast<size_t>(vectors), L, allow_stored_zeros);
     return num::bitmask_decode(enc);
 }
 

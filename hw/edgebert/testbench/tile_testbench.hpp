@@ -59,8 +59,11 @@ public:
     // DMAs an operand into decoder `dec` at the given SRAM bases; returns kCtrl of the last DMA.
     uint32_t load_operand(int dec, const DramOperand& op, int mask_base, int input_base);
     // DMAs `vectors` vectors (dense worst case of rows) out of decoder `dec` to
-    // DRAM scratch at `addr` and decodes them (programs base_output / base_output_mask).
-    std::vector<uint8_t> fetch_operand(int dec, int mask_base, int input_base, int vectors, uint64_t addr);
+    // DRAM scratch at `addr` and decodes them (programs base_output / base_output_mask,
+    // dense_results = 0). allow_stored_zeros: the stream may be dense (zero codes stored
+    // under set mask bits, the dense_results extension).
+    std::vector<uint8_t> fetch_operand(int dec, int mask_base, int input_base, int vectors, uint64_t addr,
+                                       bool allow_stored_zeros = false);
     // Aux rows (dense bytes) to aux SRAM at `row` via DMA.
     uint32_t load_aux(const std::vector<uint8_t>& rows_bytes, int row, uint64_t addr);
 

@@ -277,21 +277,22 @@ std::pair<std::string, std::string> text(const CommandPlan& plan) {
     }
     {
         const auto& [params, a_mask_base, a_input_base, b_mask_base, b_input_base, out_decoder, out_mask_base,
-                     out_input_base] = matmul;
+                     out_input_base, dense_out] = matmul;
         const auto& [n0, n1, m, a_bias, b_bias, out_bias, relu, add_bias, weight_bias, shift] = params;
         j << " | " << n0 << " " << n1 << " " << m << " " << a_bias << " " << b_bias << " " << out_bias << " " << relu
           << " " << add_bias << " " << weight_bias << " " << shift << " " << a_mask_base << " " << a_input_base << " "
           << b_mask_base << " " << b_input_base << " " << out_decoder << " " << out_mask_base << " "
-          << out_input_base;
+          << out_input_base << " " << dense_out;
     }
     {
         const auto& [op, num_vector, num_timestep, x_bias, y_bias, out_bias, x_mask_base, x_input_base, y_mask_base,
-                     y_input_base, out_decoder, out_mask_base, out_input_base, gamma_row, beta_row, span_row,
-                     gamma_bias, beta_bias, span_bias, threshold_q10, entropy_scale, direct_level, dco_codes,
+                     y_input_base, out_decoder, out_mask_base, out_input_base, out_dense, gamma_row, beta_row,
+                     span_row, gamma_bias, beta_bias, span_bias, threshold_q10, entropy_scale, direct_level, dco_codes,
                      ldo_codes] = sfu;
         j << " | " << static_cast<int>(op) << " " << num_vector << " " << num_timestep << " " << x_bias << " "
           << y_bias << " " << out_bias << " " << x_mask_base << " " << x_input_base << " " << y_mask_base << " "
-          << y_input_base << " " << out_decoder << " " << out_mask_base << " " << out_input_base << " " << gamma_row
+          << y_input_base << " " << out_decoder << " " << out_mask_base << " " << out_input_base << " " << out_dense
+          << " " << gamma_row
           << " " << beta_row << " " << span_row << " " << gamma_bias << " " << beta_bias << " " << span_bias << " "
           << threshold_q10 << " " << entropy_scale << " " << direct_level;
         for (int v : dco_codes) j << " " << v;
@@ -316,14 +317,18 @@ bool listed(const std::vector<const char*>& names, const char* name) {
 TEST(SfuLutRegisterMap, TheExtensionTableListsExactlyTheFieldsThePlanReads) {
     // As test_register_map_commands.cpp does for commands 1-12, with the extension configured.
     ASSERT_EQ(kNumExtCommandRegisters, static_cast<int>(kMaxExtCommand - kMaxCommand));
-    const auto cfg = lut_config();
+    // Also with the dense_results extension, which decodes that field (without it, a violation).
+    auto dense = lut_config();
+    dense.dense_results = true;
     std::mt19937 rng(20240612u);
     for (int ci = 0; ci < kNumExtCommandRegisters; ++ci) {
         const auto& c = kExtCommandRegisters[ci];
         ASSERT_EQ(c.command, kMaxCommand + 1 + static_cast<uint32_t>(ci));
         std::map<std::string, bool> job_changed, checks_changed;
+        for (const auto& cfg : {lut_config(), dense})
         for (uint32_t variant = 0; variant < 2; ++variant) {
             RegisterFile base = lut_regs(variant, 4 + variant, 3 + variant);
+            if (cfg.dense_results) put(base, "dense_results", variant);
             // Every other field non-zero and different between the variants.
             put(base, "bias_act1", 2 + variant);
             put(base, "bias_act2", 3 + variant);

@@ -872,5 +872,82 @@ TEST(RuntimeInt32, I32ToI8ShiftsArithmeticallyThenSaturates) {
     EXPECT_EQ(out[1], 127);
 }
 
+
+// The code-domain splice against a simple model: decode every source stream
+// to codes, lay the codes out as the destination's rows, encode with the
+// library; the spliced stream must be that encoding byte for byte (with a code
+// map, the mapped codes, zeros dropped).
+TEST(RuntimeBitmask, SpliceEqualsDecodeConcatenateEncode) {
+    std::mt19937_64 rng(11);
+    for (const int lanes : {8, 16, 32}) {
+        for (const double sparsity : {0.0, 0.3, 0.9}) {
+            for (const bool with_table : {false, true}) {
+                const size_t w = size_t(lanes), chunks = 3, rows = 5, row_vectors = 2;
+                const std::string what = "lanes " + std::to_string(lanes) + " sparsity " + std::to_string(sparsity) +
+                                         (with_table ? " table" : "");
+                std::vector<uint8_t> table(256);
+                for (int c = 0; c < 256; ++c) table[size_t(c)] = uint8_t(c % 5 == 0 ? 0 : (c * 7) & 0xFF);
+                std::vector<std::vector<uint8_t>> codes(chunks), masks(chunks), images(chunks);
+                for (size_t c = 0; c < chunks; ++c) {
+                    codes[c] = random_codes(rng, rows * row_vectors * w, sparsity, 0x7F);
+                    const auto img = num::bitmask_to_dram(num::bitmask_encode(codes[c].data(), rows * row_vectors,
+                                                                              lanes, 0x7F));
+                    masks[c] = img.mask_bytes;
+                    images[c] = img.input_bytes;
+                    images[c].resize(rows * row_vectors * w + w, 0);
+                }
+                // The model: row r of the destination = row r of chunk 0, 1, 2.
+                std::vector<uint8_t> want_codes;
+                for (size_t r = 0; r < rows; ++r)
+                    for (size_t c = 0; c < chunks; ++c)
+                        for (size_t k = 0; k < row_vectors * w; ++k) {
+                            uint8_t code = codes[c][r * row_vectors * w + k];
+                            if (with_table && (code & 0x7F)) code = table[code];
+                            want_codes.push_back((code & 0x7F) ? code : 0);
+                        }
+                const size_t vectors = rows * chunks * row_vectors;
+                const auto want = num::bitmask_to_dram(num::bitmask_encode(want_codes.data(), vectors, lanes, 0x7F));
+
+                const uint8_t* smask[3] = {masks[0].data(), masks[1].data(), masks[2].data()};
+                const uint8_t* cur[3][32];
+                uint8_t* dcur[32];
+                std::vector<uint8_t> dmask(vectors * w / 8, 0xCD), drows(vectors * w + w, 0);
+                for (size_t c = 0; c < chunks; ++c)
+                    for (size_t l = 0; l < w; ++l) cur[c][l] = images[c].data() + l;
+                for (size_t l = 0; l < w; ++l) dcur[l] = drows.data() + l;
+                reset_charges();
+                const size_t moved = eb_k_bitmask_splice(smask, cur, chunks, rows, row_vectors, lanes,
+                                                         with_table ? table.data() : nullptr, 0x7F, dmask.data(), dcur);
+                size_t nonzero = 0;
+                for (uint8_t c : want_codes) nonzero += (c & 0x7F) != 0;
+                EXPECT_EQ(moved, nonzero) << what;
+                EXPECT_EQ(dmask, want.mask_bytes) << what;
+                // The lane banks: each lane's codes in order (the padding is the caller's).
+                const auto enc = num::bitmask_encode(want_codes.data(), vectors, lanes, 0x7F);
+                for (size_t l = 0; l < w; ++l) {
+                    ASSERT_EQ(size_t(dcur[l] - (drows.data() + l)) / w, enc.banks[l].size()) << what << " lane " << l;
+                    for (size_t k = 0; k < enc.banks[l].size(); ++k)
+                        ASSERT_EQ(drows[k * w + l], enc.banks[l][k]) << what << " lane " << l << " entry " << k;
+                }
+                uint64_t source_nonzero = 0;
+                for (size_t c = 0; c < chunks; ++c)
+                    for (uint8_t x : codes[c]) source_nonzero += (x & 0x7F) != 0;
+                (void)source_nonzero;
+                EXPECT_EQ(g_charges.units[EB_COST_SPLICE_LANE], vectors * w + nonzero * (with_table ? 2 : 1)) << what;
+            }
+        }
+    }
+}
+
+TEST(RuntimeBitmask, CodeMapMapsEveryByteAndCharges) {
+    std::vector<uint8_t> table(256), src(1000), dst(1000);
+    for (int c = 0; c < 256; ++c) table[size_t(c)] = uint8_t(255 - c);
+    for (size_t i = 0; i < src.size(); ++i) src[i] = uint8_t(i * 13);
+    reset_charges();
+    eb_k_code_map(table.data(), src.data(), dst.data(), src.size());
+    for (size_t i = 0; i < src.size(); ++i) ASSERT_EQ(dst[i], uint8_t(255 - src[i]));
+    EXPECT_EQ(g_charges.units[EB_COST_CODE_MAP_BYTE], 1000u);
+}
+
 }  // namespace
 }  // namespace edgebert

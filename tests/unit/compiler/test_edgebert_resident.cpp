@@ -1,0 +1,159 @@
+// The EdgeBERT target's tile-resident optimized flow (compiler/lower/lower_edgebert*.cpp):
+// the SoC equals the functional platform bit for bit at every sequence length,
+// with and without the SFU lookup table, dense results and padding; the
+// hardware extensions change cycles, not codes; the activation's code map is
+// quantize(act(dequantize(code))); accuracy against FP32 on albert-base.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "compiler/lower/lowering.hpp"
+#include "hw/formats/adaptivfloat.hpp"
+#include "hw/formats/pruning.hpp"
+#include "sim/functional/functional_platform.hpp"
+#include "sim/run/soc_runner.hpp"
+
+using namespace edgebert;
+
+namespace {
+
+struct Setup {
+    model::AlbertConfig cfg;
+    model::AlbertWeights w;
+    model::ModelInput in;
+    hw::SocConfig soc;
+    std::map<std::string, float> act_max;
+    model::ReferenceResult ref;
+};
+
+// `padded` trailing tokens are padding (attention_mask 0).
+Setup make(const std::string& model, int seq, int layers, int padded, double prune = 0.0) {
+    Setup s;
+    s.cfg = model::load_albert_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/models/" + model + ".json");
+    s.w = model::synthetic_albert_weights(s.cfg, 1);
+    if (prune > 0)  // as `run --prune` does
+        for (auto& group : s.w.groups)
+            for (auto& L : group)
+                for (model::Linear* lin : {&L.query, &L.key, &L.value, &L.attn_dense, &L.ffn, &L.ffn_output})
+                    num::prune_magnitude(lin->weight.data.data(), lin->weight.size(), prune);
+    s.in = model::synthetic_input(s.cfg, seq, 1);
+    if (padded > 0) {
+        s.in.attention_mask.assign(size_t(seq), 1);
+        for (int i = seq - padded; i < seq; ++i) {
+            s.in.attention_mask[size_t(i)] = 0;
+            s.in.token_ids[size_t(i)] = 0;
+        }
+    }
+    s.soc = hw::load_soc_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/soc/default.json");
+    model::ReferenceOptions o;
+    o.layers = layers;
+    o.act_max = &s.act_max;
+    s.ref = model::run_reference(s.cfg, s.w, s.in, o);
+    return s;
+}
+
+compiler::CompiledModel compile(const Setup& s, const hw::SocConfig& soc, int layers) {
+    compiler::CompileOptions o;
+    o.target = compiler::Target::Edgebert;
+    o.layers = layers;
+    o.offramps = true;
+    return compiler::compile_model(s.cfg, s.w, s.in, soc, o, s.act_max);
+}
+
+double cosine(const std::vector<float>& a, const std::vector<float>& b) {
+    double ab = 0, aa = 0, bb = 0;
+    for (size_t i = 0; i < a.size(); ++i) ab += double(a[i]) * b[i], aa += double(a[i]) * a[i], bb += double(b[i]) * b[i];
+    return ab / std::sqrt(aa * bb);
+}
+
+}  // namespace
+
+TEST(EdgebertResident, SocEqualsTheFunctionalPlatformAtEverySequenceLengthAndExtension) {
+    for (int seq : {16, 48, 64}) {
+        for (int padded : {0, 5}) {
+            const auto s = make("albert-tiny-test", seq, 2, padded);
+            std::vector<uint8_t> first;
+            for (bool lut : {false, true}) {
+                for (bool dense : {false, true}) {
+                    hw::SocConfig soc = s.soc;
+                    soc.edgebert.sfu_lut = lut;
+                    soc.edgebert.dense_results = dense;
+                    const std::string what = "seq " + std::to_string(seq) + " padded " + std::to_string(padded) +
+                                             (lut ? " lut" : "") + (dense ? " dense" : "");
+                    const auto m = compile(s, soc, 2);
+                    const auto timed = sim::run_on_soc(soc, m, "edgebert");
+                    sim::FunctionalPlatform fp(soc);
+                    const auto fn = fp.run(m);
+                    ASSERT_FALSE(timed.output_bytes.empty()) << what;
+                    EXPECT_EQ(timed.output_bytes, fn.output_bytes) << what;
+                    EXPECT_EQ(timed.logits, fn.logits) << what;
+                    EXPECT_EQ(timed.entropies, fn.entropies) << what;
+                    EXPECT_EQ(timed.edgebert_commands, fn.edgebert_commands) << what;
+                    // The table and the dense streams are the same codes by other means.
+                    if (first.empty()) first = timed.output_bytes;
+                    EXPECT_EQ(timed.output_bytes, first) << what << ": the extensions changed the result";
+                    EXPECT_GT(cosine(timed.hidden, s.ref.last_hidden.data), 0.98) << what;
+                }
+            }
+        }
+    }
+}
+
+TEST(EdgebertResident, HalfPaddedInputMatchesTheMaskedReference) {
+    // Half the keys padded: the kept rows follow the reference, whose padded keys
+    // get exactly zero probability (an additive finfo.min).
+    const auto padded = make("albert-tiny-test", 32, 1, 16);
+    const auto m = compile(padded, padded.soc, 1);
+    const auto r = sim::run_on_soc(padded.soc, m, "edgebert");
+    const int H = padded.cfg.hidden_size;
+    std::vector<float> kept(r.hidden.begin(), r.hidden.begin() + 16 * H);
+    std::vector<float> ref(padded.ref.last_hidden.data.begin(),
+                           padded.ref.last_hidden.data.begin() + 16 * H);
+    EXPECT_GT(cosine(kept, ref), 0.98);
+}
+
+TEST(EdgebertResident, ActivationCodeMapIsQuantizeActDequantize) {
+    // Independent of the compiler's table: the GELU (tanh form) of every code's
+    // value, quantized at the output bias, for several pairs of biases; read
+    // from the program the compiler writes (the splice's table with the LUT off,
+    // the aux image with it on).
+    const auto s = make("albert-tiny-test", 16, 1, 0);
+    const auto m = compile(s, s.soc, 1);
+    int tables = 0;
+    for (size_t t = 0; t < m.program.tensors.size(); ++t) {
+        const std::string& name = m.program.tensor_names[t];
+        int in_bias = 0, out_bias = 0;
+        if (std::sscanf(name.c_str(), "gelu_new_codes_%d_%d", &in_bias, &out_bias) != 2) continue;
+        const auto& tensor = m.program.tensors[t];
+        const std::vector<uint8_t>* bytes = nullptr;
+        for (const auto& img : m.program.image)
+            if (img.addr == tensor.addr) bytes = &img.bytes;
+        ASSERT_NE(bytes, nullptr) << name;
+        ASSERT_EQ(bytes->size(), 256u) << name;
+        const num::AdaptivFloatFormat f{8, 3};
+        for (int c = 0; c < 256; ++c) {
+            const double x = num::af_decode(uint8_t(c), f, in_bias);
+            const double g = 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+            EXPECT_EQ((*bytes)[size_t(c)], num::af_encode(static_cast<float>(g), f, out_bias))
+                << name << " code " << c;
+        }
+        ++tables;
+    }
+    EXPECT_GT(tables, 0) << "the program without the SFU table maps the activation in the splice";
+}
+
+TEST(EdgebertResident, AlbertBaseAccuracyAt128And512Tokens) {
+    for (int seq : {128, 512}) {
+        const auto s = make("albert-base-v2", seq, 1, 0, 0.5);
+        for (bool lut : {false, true}) {
+            hw::SocConfig soc = s.soc;
+            soc.edgebert.sfu_lut = lut;
+            soc.edgebert.dense_results = lut;
+            const auto m = compile(s, soc, 1);
+            const auto r = sim::run_on_soc(soc, m, "edgebert");
+            EXPECT_GE(cosine(r.hidden, s.ref.last_hidden.data), 0.99) << seq << (lut ? " lut" : "");
+        }
+    }
+}
