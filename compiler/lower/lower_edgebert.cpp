@@ -109,7 +109,9 @@ void EdgebertLowerer::load_block(uint32_t id, int br, int bc, int dec, uint32_t 
                                  const std::string& what) {
     const eb_tensor& t = b_.tensor_at(id);
     const uint64_t base = block_addr(t, br, bc);
-    b_.eb_dma(kMaskSram, true, dec, row, base, block_vectors(id), wait, what);
+    // A dense stream's mask words are all ones: they come from one shared image
+    // (the tile's write-out skips them, below).
+    b_.eb_dma(kMaskSram, true, dec, row, dense_.count(id) ? ones_mask() : base, block_vectors(id), wait, what);
     const uint32_t depth = block_depth(id, br, bc);
     if (depth) b_.eb_dma(kInputSram, true, dec, row, input_addr(t, base), depth, wait, what);
 }
@@ -117,8 +119,18 @@ void EdgebertLowerer::load_block(uint32_t id, int br, int bc, int dec, uint32_t 
 void EdgebertLowerer::store_block(uint32_t id, int br, int bc, int dec, uint32_t row, const std::string& what) {
     const eb_tensor& t = b_.tensor_at(id);
     const uint64_t base = block_addr(t, br, bc);
-    b_.eb_dma(kMaskSram, false, dec, row, base, block_vectors(id), true, what);
+    if (!dense_.count(id)) b_.eb_dma(kMaskSram, false, dec, row, base, block_vectors(id), true, what);
     b_.eb_dma(kInputSram, false, dec, row, input_addr(t, base), block_vectors(id), true, what);
+}
+
+// All-ones mask words for a whole decoder SRAM, the mask of any dense block.
+uint64_t EdgebertLowerer::ones_mask() {
+    if (!ones_mask_addr_) {
+        const size_t bytes = size_t(tile_.mask_sram_depth) * size_t(tile_.mask_word_bytes());
+        ones_mask_addr_ = alloc(bytes);
+        b_.image(ones_mask_addr_, std::vector<uint8_t>(bytes, 0xFF));
+    }
+    return ones_mask_addr_;
 }
 
 void EdgebertLowerer::matmul(uint32_t n0, uint32_t n1, uint32_t m, uint32_t a_row, uint32_t b_row, uint32_t out_dec,

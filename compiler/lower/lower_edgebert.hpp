@@ -46,6 +46,7 @@ protected:
     uint32_t block_vectors(uint32_t id) const;
     void load_block(uint32_t id, int br, int bc, int dec, uint32_t row, bool wait, const std::string& what);
     void store_block(uint32_t id, int br, int bc, int dec, uint32_t row, const std::string& what);
+    uint64_t ones_mask();
     // `dense`: the result is written as a dense stream (edgebert.dense_results).
     void matmul(uint32_t n0, uint32_t n1, uint32_t m, uint32_t a_row, uint32_t b_row, uint32_t out_dec,
                 uint32_t out_row, int a_bias, int b_bias, int out_bias, uint32_t shift, bool wait,
@@ -109,7 +110,7 @@ protected:
     std::map<std::string, uint64_t> aux_addr_;
     std::map<std::string, uint32_t> table_cache_;
     std::set<uint32_t> dense_;  // tensors whose blocks are dense streams
-    uint32_t key_mask_ = kNoTensor;  // padding: the additive key mask, one band of scores
+    uint64_t ones_mask_addr_ = 0;
     bool span_loaded_ = false;
     int span_bias_ = -7;
 };
