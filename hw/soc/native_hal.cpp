@@ -43,6 +43,7 @@ CostEntry cost_entry(eb_cost_t kind) {
         case EB_COST_INT32_MAC: return {"int32_mac", HostCategory::CpuCompute};
         case EB_COST_SPLICE_LANE: return {"splice_per_lane", HostCategory::CpuCompute};
         case EB_COST_CODE_MAP_BYTE: return {"code_map_per_byte", HostCategory::CpuCompute};
+        case EB_COST_PROGRAM_READ: return {"", HostCategory::CpuCompute};  // memory traffic only
     }
     throw Error("unknown runtime cost kind");
 }

@@ -47,7 +47,8 @@ typedef enum {
     EB_COST_INT8_CONVERT_ELEM, /* float -> INT8, INT32 -> float, INT32 -> INT8 (systolic operands and results) */
     EB_COST_INT32_MAC,         /* naive int32 multiply-accumulate (thesis mode's CPU baseline) */
     EB_COST_SPLICE_LANE,       /* the bitmask splice (EB_H_AF_GATHER): per lane slot walked plus per code moved */
-    EB_COST_CODE_MAP_BYTE      /* a byte through a 256-entry code map (the activation's table on dense streams) */
+    EB_COST_CODE_MAP_BYTE,     /* a byte through a 256-entry code map (the activation's table on dense streams) */
+    EB_COST_PROGRAM_READ       /* eb_hal_charge_mem only: the executor's loads of program instructions */
 } eb_cost_t;
 void eb_hal_charge(eb_cost_t kind, uint64_t units);
 

@@ -611,9 +611,13 @@ static int cpu_kind(uint32_t sub) {
 }
 
 static int execute(const eb_platform* p, const eb_program* prog, eb_exec_state* st) {
+    const uint64_t program_bytes = (uint64_t)prog->header.num_instrs * sizeof(eb_instr);
     for (uint32_t i = 0; i < prog->header.num_instrs; ++i) {
         const eb_instr* in = &prog->instrs[i];
         int rc = 0;
+        /* The instruction itself comes from DRAM through the caches: a program of
+         * thousands of tile commands streams through them once. */
+        eb_hal_charge_mem(EB_COST_PROGRAM_READ, 0, sizeof(eb_instr), program_bytes, sizeof(eb_instr), sizeof(eb_instr));
         switch (in->op) {
             case EB_OP_END: return 0;
             case EB_OP_REGION:

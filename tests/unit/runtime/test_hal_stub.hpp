@@ -8,7 +8,7 @@
 
 namespace edgebert::test {
 
-constexpr int kCostKinds = EB_COST_CODE_MAP_BYTE + 1;  // the last kind of eb_cost_t
+constexpr int kCostKinds = EB_COST_PROGRAM_READ + 1;  // the last kind of eb_cost_t
 static_assert(EB_COST_MEMCPY_BYTE < kCostKinds && EB_COST_MEMCPY_CALL < kCostKinds && EB_COST_COPY_BYTE < kCostKinds,
               "kCostKinds counts every cost kind");
 
