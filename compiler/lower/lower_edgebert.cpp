@@ -259,11 +259,16 @@ uint32_t EdgebertLowerer::linear_chunks(uint32_t x, const model::Linear& W, cons
     if (!stationary_w && vx + 2 * vo > static_cast<uint32_t>(depth_))
         throw ShapeError(fmt::format("operator '{}': a band of {} features does not fit decoder 0's {} rows", wname,
                                      K, depth_));
-    const uint32_t bias_row = stationary_w ? 2 * vx : vx, sum_row = bias_row + vo, mm_row = vw, lut_out = vw + vo;
+    // Band-stationary: every bias block stays in decoder 0 for the whole layer when they fit.
+    const bool all_bias = !stationary_w && vx + (blocks_n + 1) * vo <= static_cast<uint32_t>(depth_);
+    const uint32_t bias_row = stationary_w ? 2 * vx : vx;
+    const uint32_t sum_row = all_bias ? vx + static_cast<uint32_t>(blocks_n) * vo : bias_row + vo;
+    const uint32_t mm_row = vw, lut_out = vw + vo;
+    auto bias_row_of = [&](int j) { return all_bias ? bias_row + static_cast<uint32_t>(j) * vo : bias_row; };
     auto finish = [&](int i, int j) {
         const std::string note = fmt::format("{} chunk ({}, {})", wname, i, j);
-        sfu(EB_SFU_ELEMENT_ADD, vo / L_, L_, bias_row, mm_row, 0, sum_row, wt.b_bias, y_bias, y_bias, 0, 0, -10, -10,
-            0, -10, note + " + bias", dense && !lut);
+        sfu(EB_SFU_ELEMENT_ADD, vo / L_, L_, bias_row_of(j), mm_row, 0, sum_row, wt.b_bias, y_bias, y_bias, 0, 0, -10,
+            -10, 0, -10, note + " + bias", dense && !lut);
         if (lut) {
             sfu(EB_SFU_LUT, vo / L_, L_, sum_row, 0, 1, lut_out, y_bias, y_bias, lut_bias, static_cast<uint32_t>(lut_row),
                 0, -10, -10, 0, -10, note + " activation (SFU table)", dense);
@@ -289,11 +294,13 @@ uint32_t EdgebertLowerer::linear_chunks(uint32_t x, const model::Linear& W, cons
             }
         }
     } else {
+        if (all_bias)
+            for (int j = 0; j < blocks_n; ++j) load_block(wt.bias, 0, j, 0, bias_row_of(j), true, "bias block");
         for (int i = 0; i < bands_n; ++i) {
             load_block(x, i, 0, 0, 0, true, fmt::format("x band {}", i));
             for (int j = 0; j < blocks_n; ++j) {
                 load_block(wt.w, j, 0, 1, 0, true, fmt::format("W block {}", j));
-                load_block(wt.bias, 0, j, 0, bias_row, true, "bias block");
+                if (!all_bias) load_block(wt.bias, 0, j, 0, bias_row, true, "bias block");
                 matmul(L_, rw, K, 0, 0, 1, mm_row, x_bias, wt.w_bias, y_bias, 0, true,
                        fmt::format("{} chunk ({}, {})", wname, i, j));
                 finish(i, j);

@@ -305,7 +305,8 @@ uint32_t Lowerer::head(uint32_t h, const model::Linear& pooler, const model::Lin
     const int H = cfg_.hidden_size;
     // The EdgeBERT tile computes at least 16 rows; the [CLS] row is the first.
     const int rows = opt_.target == Target::Edgebert ? std::min(seq_, 16) : 1;
-    const uint32_t pooled_rows = f32(name + ".pooled", rows, H);
+    // The pooler's [CLS] row only: the EdgeBERT tile computes 16 rows, one is decoded.
+    const uint32_t pooled_rows = f32(name + ".pooled", 1, H);
     linear(view(h, 0, 0, rows, H, name + ".in"), pooler, name, pooled_rows, in_key, pool_key);
     const uint32_t pooled = view(pooled_rows, 0, 0, 1, H, name + ".cls");
     b_.host(EB_H_TANH, {pooled});

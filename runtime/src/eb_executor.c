@@ -108,11 +108,12 @@ static void af_store_block(const eb_platform* p, const eb_tensor* t, uint32_t br
     }
 }
 
+/* Decodes block (br, bcol) of t and converts its first `nrows` rows to F32 at dst. */
 static int af_load_block(const eb_platform* p, const eb_tensor* t, uint32_t br, uint32_t bcol, float* dst, size_t ld,
-                         uint8_t* codes) {
-    const uint32_t lanes = p->lanes, bc = af_block_cols(t), nrows = t->block_rows;
+                         uint8_t* codes, uint32_t nrows) {
+    const uint32_t lanes = p->lanes, bc = af_block_cols(t);
     const eb_af_format f = {(int)t->af_total_bits, (int)t->af_exp_bits};
-    const size_t vectors = (size_t)nrows * bc / lanes;
+    const size_t vectors = (size_t)t->block_rows * bc / lanes;
     const uint32_t blocks_per_row = t->cols / bc;
     const uint64_t base = t->addr + (uint64_t)(br * blocks_per_row + bcol) * t->block_stride;
     const size_t mbytes = (size_t)af_mask_bytes(t, lanes), rbytes = vectors * lanes;
@@ -170,9 +171,16 @@ static int dequantize(const eb_platform* p, const eb_tensor* src, const eb_tenso
     if (src->format == EB_FMT_AF_BLOCKS) {
         const uint32_t bc = af_block_cols(src);
         for (uint32_t br = 0; !rc && br < src->rows / src->block_rows; ++br)
-            for (uint32_t bcol = 0; !rc && bcol < src->cols / bc; ++bcol)
-                rc = af_load_block(p, src, br, bcol, d + (size_t)(r0 + br * src->block_rows) * dst->ld + c0 + bcol * bc,
-                                   dst->ld, s_codes);
+            for (uint32_t bcol = 0; !rc && bcol < src->cols / bc; ++bcol) {
+                /* Only the rows dst has (the pooler reads one row of a 16-row block). */
+                const uint32_t first = r0 + br * src->block_rows;
+                const uint32_t nrows = first >= dst->rows ? 0
+                                       : dst->rows - first < src->block_rows ? dst->rows - first
+                                                                            : src->block_rows;
+                if (nrows)
+                    rc = af_load_block(p, src, br, bcol, d + (size_t)first * dst->ld + c0 + bcol * bc, dst->ld,
+                                       s_codes, nrows);
+            }
     } else if (src->format == EB_FMT_I32) {
         int32_t* a = (int32_t*)map_dense(src);
         for (uint32_t r = 0; r < src->rows; ++r)
