@@ -321,6 +321,7 @@ sc_core::sc_time MeshNoc::route_packet(NocPlane plane, int x0, int y0, int x1, i
     p.stats.packets += 1;
     p.stats.flits += flits;
     p.stats.latency_cycles += to_cycles(tail - start);
+    if (packet_observer_) packet_observer_(plane, flits, start, tail);
     return tail;
 }
 
@@ -368,6 +369,7 @@ void MeshNoc::b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_t
     const sc_core::sc_time rsp_end = route_packet(ini.plane, tg.x, tg.y, ini.x, ini.y,
                                                   response_flits(cmd, len, trans.is_response_ok()), rsp_start);
     delay += rsp_end - rsp_start;
+    if (transfer_observer_) transfer_observer_(NocTransfer{id, t, ini.plane, &trans, req_start, rsp_end});
 }
 
 unsigned int MeshNoc::transport_dbg(int /*id*/, tlm::tlm_generic_payload& trans) {

@@ -85,6 +85,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -128,6 +129,16 @@ struct NocPlaneStats {
     uint64_t busy_cycles = 0;    // busy cycles summed over all links
     double wait_cycles = 0;      // contention: head waiting, summed over links
     double latency_cycles = 0;   // packet latencies (start to tail delivered), summed
+};
+
+// One b_transport through the mesh, for observers (waveforms): who, what, when.
+struct NocTransfer {
+    int initiator = -1;           // index of add_initiator()
+    int target = -1;              // index of add_target()
+    NocPlane plane = NocPlane::Mmio;
+    const tlm::tlm_generic_payload* trans = nullptr;  // after the target answered (read data present)
+    sc_core::sc_time start;       // the request enters the mesh (sc_time_stamp() + delay at the call)
+    sc_core::sc_time end;         // the response's tail is back at the initiator
 };
 
 class MeshNoc : public sc_core::sc_module {
@@ -189,6 +200,17 @@ public:
     // messages that are not TLM transactions, e.g. an interrupt line crossing
     // the mesh on the IRQ plane.
     sc_core::sc_time send_message(NocPlane plane, int x0, int y0, int x1, int y1, int flits);
+
+    // Observers (off by default; free when off): every transaction decoded to a
+    // target, once answered; every packet routed (requests, responses and
+    // messages) with its head's start and its tail's delivery time.
+    void set_transfer_observer(std::function<void(const NocTransfer&)> fn) { transfer_observer_ = std::move(fn); }
+    void set_packet_observer(std::function<void(NocPlane, uint64_t flits, sc_core::sc_time start, sc_core::sc_time tail)> fn) {
+        packet_observer_ = std::move(fn);
+    }
+    const std::string& initiator_name(int i) const { return initiators_.at(static_cast<size_t>(i)).name; }
+    const std::string& target_name(int t) const { return targets_.at(static_cast<size_t>(t)).name; }
+    uint64_t target_base(int t) const { return targets_.at(static_cast<size_t>(t)).base; }
 
     // Statistics.
     const NocLinkStats& link_stats(NocPlane plane, int x, int y, NocPort port) const;  // Error if no such link
@@ -265,6 +287,8 @@ private:
     std::map<uint64_t, int> by_base_;  // window base -> target index
     std::array<Plane, kNocPlanes> planes_;
     sc_core::sc_time horizon_ = sc_core::SC_ZERO_TIME;
+    std::function<void(const NocTransfer&)> transfer_observer_;
+    std::function<void(NocPlane, uint64_t, sc_core::sc_time, sc_core::sc_time)> packet_observer_;
     // The target socket's callbacks are registered at before_end_of_elaboration,
     // so that until then in.size() counts exactly the bound initiators (a
     // registration creates a placeholder binding); the count is frozen then.

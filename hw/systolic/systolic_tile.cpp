@@ -27,6 +27,8 @@ SystolicTile::SystolicTile(sc_core::sc_module_name name, const SystolicTileConfi
       irq("irq", false),
       busy("busy", false),
       error_cause("error_cause", 0),
+      command("command", 0),
+      phase("phase", 0),
       cfg_(validated(cfg, this->name())),
       period_(mhz_to_period(cfg.clock_mhz)) {
     cfg_socket.register_b_transport(this, &SystolicTile::b_transport);
@@ -53,6 +55,8 @@ void SystolicTile::trace(sc_core::sc_trace_file* tf) const {
     sc_core::sc_trace(tf, irq, p + ".irq");
     sc_core::sc_trace(tf, busy, p + ".busy");
     sc_core::sc_trace(tf, error_cause, p + ".error_cause");
+    sc_core::sc_trace(tf, command, p + ".command");
+    sc_core::sc_trace(tf, phase, p + ".phase");
 }
 
 uint64_t SystolicTile::to_cycles(const sc_core::sc_time& t) const {
@@ -180,6 +184,7 @@ void SystolicTile::issue(uint32_t command) {
     j.issued = sc_core::sc_time_stamp();
     job_ = j;
     busy.write(true);
+    this->command.write(command);
     start_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -227,6 +232,7 @@ void SystolicTile::run_thread() {
         bool ok = true;
 
         // 1. DMA in, row by row into the packed staging buffers.
+        phase.write(1);
         sc_core::sc_time t = sc_core::sc_time_stamp();
         sc_core::sc_time delay = setup;
         for (size_t i = 0; ok && i < M; ++i)
@@ -246,6 +252,7 @@ void SystolicTile::run_thread() {
 
         // 2. Compute: the whole call in one tight loop, then one wait.
         if (ok) {
+            phase.write(2);
             SystolicRtl::Call call;
             call.m = j.m, call.n = j.n, call.k = j.k;
             call.accumulate = j.accumulate;
@@ -258,6 +265,7 @@ void SystolicTile::run_thread() {
 
         // 3. DMA out.
         if (ok) {
+            phase.write(3);
             t = sc_core::sc_time_stamp();
             delay = setup;
             for (size_t i = 0; ok && i < M; ++i) {
@@ -292,6 +300,8 @@ void SystolicTile::run_thread() {
         last_ = rec;
         job_.reset();
         busy.write(false);
+        command.write(0);
+        phase.write(0);
         request_irq();
     }
 }

@@ -74,6 +74,8 @@ public:
     TraceSignal<bool> irq;                // pulse per completion or error
     TraceSignal<bool> busy;
     TraceSignal<uint32_t> error_cause;
+    TraceSignal<uint32_t> command;        // the running command (kCmdRun), 0 when idle
+    TraceSignal<uint32_t> phase;          // of the running call: 0 idle, 1 DMA in, 2 compute, 3 DMA out
 
     // FST of the RTL for the tile cycles in [from_cycle, to_cycle) (cycle c
     // spans [c, c + 1) x period of simulated time; the array only toggles
@@ -81,6 +83,8 @@ public:
     // close_fst() or the tile's destruction, and flushed after every call.
     void open_fst(const std::string& path, uint64_t from_cycle = 0, uint64_t to_cycle = UINT64_MAX);
     void close_fst();
+    // The RTL trace's gate and size limit (SystolicRtl::set_fst_gate / set_fst_limit).
+    SystolicRtl& rtl() { return rtl_; }
     // SystemC-side signals (irq, busy, error_cause) into a VCD.
     void trace(sc_core::sc_trace_file* tf) const;
 
