@@ -1,7 +1,9 @@
 #include "hw/systolic/systolic_rtl.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
 #include <cstring>
 #include <stdexcept>
 #include <type_traits>
@@ -54,6 +56,13 @@ struct SystolicRtl::Impl {
     std::unique_ptr<VerilatedFstC> fst;
     uint64_t from = 0, to = 0;
     double period_ps = 1000;
+    std::string path;
+    std::function<bool()> gate;
+    uint64_t limit = 0;                 // bytes, 0: none
+    uint64_t cut = UINT64_MAX;          // first cycle left out by the limit
+    uint64_t traced = 0;                // cycles dumped
+    uint64_t unchecked = 0;             // cycles dumped since the last size check
+    uint64_t next_check = 1024;         // ... when the next check is due
     // The buffers: operand words (A columns, B rows) and C rows.
     std::array<std::array<uint8_t, N>, N> a_words{};
     std::array<std::array<uint8_t, N>, N> b_words{};
@@ -107,7 +116,16 @@ void SystolicRtl::open_fst(const std::string& path, uint64_t from_cycle, uint64_
     I.from = from_cycle;
     I.to = to_cycle;
     I.period_ps = period_ps;
+    I.path = path;
+    I.cut = UINT64_MAX;
+    I.traced = I.unchecked = 0;
+    I.next_check = 1024;
 }
+
+void SystolicRtl::set_fst_gate(std::function<bool()> gate) { impl_->gate = std::move(gate); }
+void SystolicRtl::set_fst_limit(uint64_t bytes) { impl_->limit = bytes; }
+uint64_t SystolicRtl::fst_cut_cycle() const { return impl_->cut; }
+uint64_t SystolicRtl::fst_traced_cycles() const { return impl_->traced; }
 
 void SystolicRtl::close_fst() {
     if (!impl_ || !impl_->fst) return;
@@ -140,8 +158,9 @@ uint64_t SystolicRtl::run(const Call& call, uint64_t first_cycle) {
     t.dim_k = static_cast<uint8_t>(call.k);
     t.accumulate = call.accumulate ? 1 : 0;
 
-    VerilatedFstC* const fst = I.fst.get();
-    bool dumped = false;
+    // The call is traced only while the trace is under its size limit and the gate is open.
+    VerilatedFstC* const fst = I.fst && I.cut == UINT64_MAX && (!I.gate || I.gate()) ? I.fst.get() : nullptr;
+    uint64_t dumped = 0;
     uint64_t cycles = 0;
     for (uint64_t c = 0;; ++c) {
         const uint64_t cyc = first_cycle + c;
@@ -166,7 +185,7 @@ uint64_t SystolicRtl::run(const Call& call, uint64_t first_cycle) {
         if (trace) {
             t.eval();  // settle the new buffer outputs for the waveform only
             fst->dump(I.time_ps(cyc, 0.5));
-            dumped = true;
+            ++dumped;
         }
         if (t.done) {
             cycles = c + 1;
@@ -177,7 +196,24 @@ uint64_t SystolicRtl::run(const Call& call, uint64_t first_cycle) {
                                                call.m, call.n, call.k));
     }
     t.start = 0;
-    if (dumped) fst->flush();
+    if (dumped) {
+        I.traced += dumped;
+        I.unchecked += dumped;
+        // Under a size limit: measure the file every ~1/32 of the limit's worth of cycles
+        // (the first time after 1024) and stop while a check interval and the
+        // hierarchy still fit.
+        if (I.limit && I.unchecked >= I.next_check) {
+            fst->flush();
+            std::error_code ec;
+            const uint64_t size = std::filesystem::file_size(I.path, ec);
+            const double per_cycle = static_cast<double>(size) / static_cast<double>(I.traced);
+            I.unchecked = 0;
+            I.next_check = std::max<uint64_t>(
+                1024, static_cast<uint64_t>(static_cast<double>(I.limit) / 32.0 / std::max(per_cycle, 1.0)));
+            const double reserve = per_cycle * static_cast<double>(I.next_check + 2 * expected + 256) + 256e3;
+            if (!ec && static_cast<double>(size) + reserve >= static_cast<double>(I.limit)) I.cut = first_cycle + cycles;
+        }
+    }
 
     for (int i = 0; i < call.m; ++i)
         std::memcpy(call.c + i * call.ldc, I.c_rows[i].data(), static_cast<size_t>(call.n) * 4);

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -52,6 +53,16 @@ public:
     void open_fst(const std::string& path, uint64_t from_cycle, uint64_t to_cycle, double period_ps);
     void close_fst();   // flushes and closes (also done by the destructor)
     bool tracing() const;
+    // Optional gate, asked once per call: false leaves the call out of the trace
+    // (e.g. outside the program region the waveform was asked for).
+    void set_fst_gate(std::function<bool()> gate);
+    // Stops tracing before the file would exceed `bytes` (0: no limit): the file
+    // is flushed and measured every few thousand traced cycles, and tracing ends
+    // at the call that reaches the limit less a reserve. fst_cut_cycle() is the
+    // first cycle not traced because of the limit (UINT64_MAX: never cut).
+    void set_fst_limit(uint64_t bytes);
+    uint64_t fst_cut_cycle() const;
+    uint64_t fst_traced_cycles() const;  // cycles dumped into the open (or last) trace
 
     uint64_t edges() const { return edges_; }   // rising edges clocked since construction (reset included)
 

@@ -80,7 +80,7 @@ public:
     // FST of the RTL for the tile cycles in [from_cycle, to_cycle) (cycle c
     // spans [c, c + 1) x period of simulated time; the array only toggles
     // while it computes). Off by default. The file is complete after
-    // close_fst() or the tile's destruction, and flushed after every call.
+    // close_fst() or the tile's destruction.
     void open_fst(const std::string& path, uint64_t from_cycle = 0, uint64_t to_cycle = UINT64_MAX);
     void close_fst();
     // The RTL trace's gate and size limit (SystolicRtl::set_fst_gate / set_fst_limit).
