@@ -12,6 +12,7 @@ PACKAGES=(
   libfmt-dev libeigen3-dev libgtest-dev libgmock-dev
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   gtkwave python3-matplotlib python3-jsonschema
+  xvfb xauth
 )
 
 missing=()

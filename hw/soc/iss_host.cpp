@@ -199,6 +199,7 @@ void IssHost::marker(uint32_t v) {
         case 1:
             region_ = RegionKey{v >> 16, (v >> 8) & 0xFF, ""};
             region_seen_ = true;
+            if (region_observer_) region_observer_(region_, period_ * static_cast<double>(iss_->cycles()));
             break;
         case 2: wait_category_ = static_cast<HostCategory>((v >> 8) & 0xFF); break;
         case 3: override_ = static_cast<int>((v >> 8) & 0xFF) - 1; break;

@@ -15,6 +15,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -58,6 +59,12 @@ public:
     const CpuKindCycles& cpu_kinds() const { return cpu_kinds_; }
     const RegionKey& region() const { return region_; }  // the firmware's latest region marker
     bool has_region() const { return region_seen_; }    // false until the firmware sets one
+    // Called at every region marker with the core's time (mcycle x period: ahead of
+    // SystemC time within a quantum, behind it by the waits of targets that
+    // synchronise inside a register access, which the core's stall leaves out).
+    void set_region_observer(std::function<void(const RegionKey&, sc_core::sc_time)> fn) {
+        region_observer_ = std::move(fn);
+    }
     const iss::Iss& core() const { return *iss_; }
     // The CPU tile's caches (nullptr with caches off).
     CpuCaches* caches() { return caches_.get(); }
@@ -92,6 +99,7 @@ private:
     int kind_ = static_cast<int>(kCpuKinds) - 1;  // eb_cpu_kind of the instructions now running
     CpuKindCycles cpu_kinds_{};
     std::map<RegionKey, CategoryCycles> accounts_;
+    std::function<void(const RegionKey&, sc_core::sc_time)> region_observer_;
 };
 
 }  // namespace edgebert::hw

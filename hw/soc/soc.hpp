@@ -73,6 +73,8 @@ public:
 
     // Adds the SoC's signals (every tile, the PLIC output, interrupt links) to a VCD.
     void trace(sc_core::sc_trace_file* tf) const;
+    // The interrupt lines from the accelerator tiles to the PLIC (edgebert tiles, then systolic).
+    const std::vector<std::unique_ptr<IrqLink>>& irq_links() const { return irq_links_; }
 
 private:
     const SocConfig cfg_;

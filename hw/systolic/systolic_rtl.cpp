@@ -14,6 +14,7 @@
 #include "Vsystolic_array.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#include "gtkwave/fstapi.h"
 
 #include "hw/systolic/functional/systolic_gemm.hpp"
 #include "hw/systolic/systolic_config.hpp"
@@ -61,8 +62,11 @@ struct SystolicRtl::Impl {
     uint64_t limit = 0;                 // bytes, 0: none
     uint64_t cut = UINT64_MAX;          // first cycle left out by the limit
     uint64_t traced = 0;                // cycles dumped
+    uint64_t first_traced = UINT64_MAX;  // the first of them
     uint64_t unchecked = 0;             // cycles dumped since the last size check
-    uint64_t next_check = 1024;         // ... when the next check is due
+    uint64_t next_check = 64;           // ... when the next check is due
+    uint64_t last_size = 0;             // the file at the last check
+    uint64_t last_interval = 0;         // traced cycles between the last two checks
     // The buffers: operand words (A columns, B rows) and C rows.
     std::array<std::array<uint8_t, N>, N> a_words{};
     std::array<std::array<uint8_t, N>, N> b_words{};
@@ -119,13 +123,43 @@ void SystolicRtl::open_fst(const std::string& path, uint64_t from_cycle, uint64_
     I.path = path;
     I.cut = UINT64_MAX;
     I.traced = I.unchecked = 0;
-    I.next_check = 1024;
+    I.first_traced = UINT64_MAX;
+    I.next_check = 64;
+    I.last_size = I.last_interval = 0;
 }
 
 void SystolicRtl::set_fst_gate(std::function<bool()> gate) { impl_->gate = std::move(gate); }
 void SystolicRtl::set_fst_limit(uint64_t bytes) { impl_->limit = bytes; }
 uint64_t SystolicRtl::fst_cut_cycle() const { return impl_->cut; }
 uint64_t SystolicRtl::fst_traced_cycles() const { return impl_->traced; }
+uint64_t SystolicRtl::fst_first_cycle() const { return impl_->first_traced; }
+
+std::vector<std::string> SystolicRtl::fst_signal_names(const std::string& path) {
+    void* ctx = fstReaderOpen(path.c_str());
+    if (!ctx) throw std::runtime_error(fmt::format("{}: cannot read the FST", path));
+    std::vector<std::string> scopes, names;
+    while (const fstHier* h = fstReaderIterateHier(ctx)) {
+        if (h->htyp == FST_HT_SCOPE) {
+            scopes.emplace_back(h->u.scope.name);
+        } else if (h->htyp == FST_HT_UPSCOPE) {
+            if (!scopes.empty()) scopes.pop_back();
+        } else if (h->htyp == FST_HT_VAR) {
+            std::string n;
+            for (const auto& sc : scopes) n += sc + ".";
+            std::string v = h->u.var.name;  // "name [msb:lsb]" as Verilator declares vectors
+            const auto sp = v.find(' ');
+            const std::string base = v.substr(0, sp), range = sp == std::string::npos ? "" : v.substr(sp + 1);
+            const unsigned t = h->u.var.typ;
+            const bool ranged = !(t == FST_VT_VCD_INTEGER || t == FST_VT_VCD_PARAMETER || t == FST_VT_VCD_REAL ||
+                                  t == FST_VT_VCD_REAL_PARAMETER || t == FST_VT_SV_INT || t == FST_VT_SV_SHORTINT ||
+                                  t == FST_VT_SV_LONGINT || t == FST_VT_SV_BYTE || t == FST_VT_GEN_STRING ||
+                                  t == FST_VT_VCD_EVENT || t == FST_VT_SV_SHORTREAL);
+            names.push_back(n + base + (ranged ? range : ""));
+        }
+    }
+    fstReaderClose(ctx);
+    return names;
+}
 
 void SystolicRtl::close_fst() {
     if (!impl_ || !impl_->fst) return;
@@ -169,7 +203,10 @@ uint64_t SystolicRtl::run(const Call& call, uint64_t first_cycle) {
         t.clk = 0;
         t.start = c == 0 ? 1 : 0;
         t.eval();
-        if (trace) fst->dump(I.time_ps(cyc, 0.0));
+        if (trace) {
+            if (I.first_traced == UINT64_MAX) I.first_traced = cyc;
+            fst->dump(I.time_ps(cyc, 0.0));
+        }
         const bool op_rd = t.op_rd_en, cin_rd = t.cin_rd_en, wr = t.cout_wr_en;
         const int op_k = t.op_rd_k, cin_row = t.cin_rd_row, wr_row = t.cout_wr_row;
         if (wr) get_words(t.cout_row, I.c_rows[wr_row].data());
@@ -199,19 +236,26 @@ uint64_t SystolicRtl::run(const Call& call, uint64_t first_cycle) {
     if (dumped) {
         I.traced += dumped;
         I.unchecked += dumped;
-        // Under a size limit: measure the file every ~1/32 of the limit's worth of cycles
-        // (the first time after 1024) and stop while a check interval and the
-        // hierarchy still fit.
+        // Under a size limit: every `next_check` traced cycles, measure the file
+        // and ask the writer for a block (fstapi writes it at the next time
+        // stamp, so a measurement sees the blocks up to the previous check), and
+        // stop while two more intervals and the hierarchy still fit. The interval
+        // starts at 64 cycles and grows to ~1/40 of the limit.
         if (I.limit && I.unchecked >= I.next_check) {
-            fst->flush();
             std::error_code ec;
             const uint64_t size = std::filesystem::file_size(I.path, ec);
-            const double per_cycle = static_cast<double>(size) / static_cast<double>(I.traced);
+            const uint64_t grown = size > I.last_size ? size - I.last_size : 0;
+            const double per_cycle =
+                I.last_interval ? static_cast<double>(grown) / static_cast<double>(I.last_interval) : 0.0;
+            I.last_size = size;
+            I.last_interval = I.unchecked;
             I.unchecked = 0;
-            I.next_check = std::max<uint64_t>(
-                1024, static_cast<uint64_t>(static_cast<double>(I.limit) / 32.0 / std::max(per_cycle, 1.0)));
-            const double reserve = per_cycle * static_cast<double>(I.next_check + 2 * expected + 256) + 256e3;
-            if (!ec && static_cast<double>(size) + reserve >= static_cast<double>(I.limit)) I.cut = first_cycle + cycles;
+            fst->flush();
+            if (per_cycle > 0)
+                I.next_check = std::clamp<uint64_t>(
+                    static_cast<uint64_t>(static_cast<double>(I.limit) / 40.0 / per_cycle), 64, I.next_check * 4);
+            const double reserve = 2.0 * per_cycle * static_cast<double>(I.next_check + expected) + 512e3;
+            if (ec || static_cast<double>(size) + reserve >= static_cast<double>(I.limit)) I.cut = first_cycle + cycles;
         }
     }
 

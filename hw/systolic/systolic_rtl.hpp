@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace edgebert::hw {
 
@@ -63,6 +64,11 @@ public:
     void set_fst_limit(uint64_t bytes);
     uint64_t fst_cut_cycle() const;
     uint64_t fst_traced_cycles() const;  // cycles dumped into the open (or last) trace
+    uint64_t fst_first_cycle() const;    // the first cycle dumped (UINT64_MAX: none)
+    // Every variable of a closed FST as GTKWave names it (scopes joined by '.',
+    // vectors with their [msb:lsb] range, integers and parameters without), for
+    // save files that must resolve. Throws std::runtime_error if unreadable.
+    static std::vector<std::string> fst_signal_names(const std::string& path);
 
     uint64_t edges() const { return edges_; }   // rising edges clocked since construction (reset included)
 

@@ -26,6 +26,7 @@
 #include "sim/run/memory_report.hpp"
 #include "sim/run/soc_runner.hpp"
 #include "sim/run/tile_checks_report.hpp"
+#include "sim/run/wave_session.hpp"
 
 namespace edgebert::cli {
 
@@ -107,6 +108,12 @@ std::string head_list(const std::vector<std::string>& heads) {
     return out;
 }
 
+std::string human_size(uint64_t b) {
+    if (b >= 1'000'000) return fmt::format("{:.1f} MB", b / 1e6);
+    if (b >= 1'000) return fmt::format("{:.1f} kB", b / 1e3);
+    return fmt::format("{} B", b);
+}
+
 struct Accuracy {
     double max_abs_err = 0, cosine = 0;
     bool argmax_agree = false;
@@ -135,7 +142,8 @@ int cmd_run(const std::vector<std::string>& args) {
     WorkloadOptions w;
     std::string json_path, csv_path, targets = "edgebert,systolic,cpu", mode = "optimized", waves_dir;
     bool quiet = false, dma_projection = false, allow_synthetic_heads = false;
-    std::string window, host;
+    std::string window, host, wave_operator, wave_scope;
+    uint64_t wave_limit_mb = 100;
     double early_exit = 0;
     w.add_to(desc);
     desc.add_options()
@@ -143,8 +151,19 @@ int cmd_run(const std::vector<std::string>& args) {
         ("mode", po::value(&mode)->default_value(mode), "optimized | thesis (the published software's approach)")
         ("json", po::value(&json_path), "write the report as JSON")
         ("csv", po::value(&csv_path), "write the breakdown as CSV (target,module,category,cycles)")
-        ("waves", po::value(&waves_dir), "write waveforms (VCD of the SoC, FST of the systolic RTL) into DIR")
-        ("wave-window", po::value(&window), "FROM:TO cycles of the systolic RTL trace (FST)")
+        ("waves", po::value(&waves_dir),
+         "write waveforms into DIR: per target a VCD of the SoC and a GTKWave save file (DIR/<target>.gtkw), "
+         "for the systolic target an FST of its RTL (waves/README.md)")
+        ("wave-window", po::value(&window),
+         "FROM:TO: only CPU cycles [FROM, TO) of the simulation, in every waveform file")
+        ("wave-operator", po::value(&wave_operator),
+         "only while the program is in this region: layer<L>[.<module>[.<operator>]] or <module>[.<operator>], "
+         "e.g. layer0.ffn (modules: embedding, attention, post_processing, ffn, classifier)")
+        ("wave-scope", po::value(&wave_scope),
+         "comma-separated blocks to trace: the SoC's edgebert and systolic tiles, its io tile (PLIC) and noc, e.g. "
+         "edgebert0,noc (default: all; the program's region marker is always written)")
+        ("wave-limit", po::value(&wave_limit_mb)->default_value(wave_limit_mb),
+         "MB per waveform file: writing stops before a file would exceed it, and says where it cut (0: no limit)")
         ("host", po::value(&host)->default_value("native"), "native (CPU work from the cost table) | iss (firmware on the RISC-V core)")
         ("early-exit", po::value(&early_exit)->default_value(0.0),
          "EdgeBERT target: off-ramps after every layer, and stop when the tile's entropy unit finds H <= E_T")
@@ -160,17 +179,45 @@ int cmd_run(const std::vector<std::string>& args) {
     const auto cfg = load_model_config(w.model_path);
     if (host != "native" && host != "iss") throw Error(fmt::format("--host '{}' is not one of: native, iss", host));
     uint64_t window_from = 0, window_to = UINT64_MAX;
+    std::optional<sim::RegionSelector> wave_region;
+    std::vector<std::string> wave_scopes;
+    if (waves_dir.empty()) {
+        for (const char* o : {"wave-window", "wave-operator", "wave-scope", "wave-limit"})
+            if (vm.count(o) && !vm[o].defaulted()) throw UsageError(fmt::format("--{} needs --waves DIR", o));
+    }
     if (!window.empty()) {
         const auto colon = window.find(':');
-        try {
-            if (colon == std::string::npos) throw std::invalid_argument(window);
-            window_from = std::stoull(window.substr(0, colon));
-            window_to = std::stoull(window.substr(colon + 1));
-        } catch (const std::exception&) {
-            throw Error(fmt::format("--wave-window '{}' must be FROM:TO in cycles", window));
-        }
-        if (window_to <= window_from) throw Error(fmt::format("--wave-window '{}': TO must be greater than FROM", window));
+        const auto digits = [](const std::string& x) {
+            return !x.empty() && x.size() <= 19 && x.find_first_not_of("0123456789") == std::string::npos;
+        };
+        if (colon == std::string::npos || !digits(window.substr(0, colon)) || !digits(window.substr(colon + 1)))
+            throw UsageError(fmt::format("--wave-window '{}' must be FROM:TO in CPU cycles, e.g. 0:100000", window));
+        window_from = std::stoull(window.substr(0, colon));
+        window_to = std::stoull(window.substr(colon + 1));
+        if (window_to <= window_from)
+            throw Error(
+                fmt::format("--wave-window {}:{} is empty: TO must be greater than FROM", window_from, window_to));
     }
+    if (!wave_operator.empty() || vm.count("wave-operator")) wave_region = sim::parse_region_selector(wave_operator);
+    if (vm.count("wave-scope")) {
+        const auto allowed = sim::wave_scopes(soc);
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        const UsageError malformed(
+            fmt::format("--wave-scope '{}' must list blocks separated by commas, e.g. edgebert0,noc", wave_scope));
+        std::stringstream ss(wave_scope);
+        std::string item;
+        while (std::getline(ss, item, ',')) {
+            if (item.empty()) throw malformed;
+            if (std::find(allowed.begin(), allowed.end(), item) == allowed.end())
+                throw Error(fmt::format("--wave-scope: '{}' is not a block of the SoC {} (allowed: {})", item,
+                                        soc.name, list));
+            wave_scopes.push_back(item);
+        }
+        if (wave_scopes.empty() || wave_scope.back() == ',') throw malformed;
+    }
+    if (wave_limit_mb > 1'000'000)
+        throw Error(fmt::format("--wave-limit {} is out of range [0, 1000000] MB", wave_limit_mb));
     if (!waves_dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(waves_dir, ec);
@@ -219,6 +266,8 @@ int cmd_run(const std::vector<std::string>& args) {
     uint64_t sim_cycles = 0;
     double sim_wall = 0;
     std::optional<sim::RunResult> edgebert_run;
+    std::vector<sim::WaveFile> wave_files;
+    std::vector<std::string> wave_notes;
     for (auto t : tlist) {
         const std::string name = compiler::target_name(t);
         compiler::CompileOptions copt;
@@ -240,12 +289,36 @@ int cmd_run(const std::vector<std::string>& args) {
         if (!quiet) hooks.on_region = [&](const hw::RegionKey& k, uint64_t cyc) { progress.region(k, cyc); };
         if (host == "iss") hooks.iss_executor = std::string(EDGEBERT_FIRMWARE_DIR) + "/executor.elf";
         if (!waves_dir.empty()) {
-            hooks.vcd_path = waves_dir + "/" + name + ".vcd";
-            hooks.window_from = window_from, hooks.window_to = window_to;
-            if (t == compiler::Target::Systolic) hooks.fst_path = waves_dir + "/systolic_rtl.fst";
+            sim::WaveOptions wo;
+            wo.dir = waves_dir;
+            wo.target = name;
+            wo.from_cycle = window_from;
+            wo.to_cycle = window_to;
+            wo.region = wave_region;
+            wo.scopes = wave_scopes;
+            wo.limit_bytes = wave_limit_mb * 1'000'000;
+            wo.rtl = t == compiler::Target::Systolic;
+            hooks.waves = wo;
         }
         const auto r = sim::run_on_soc(soc, compiled, name, hooks);
         if (!quiet) progress.finish();
+        if (r.waves.empty) {
+            if (!window.empty() && wave_region)
+                throw Error(fmt::format("--wave-window {}:{} with --wave-operator {} is empty for the {} run: the "
+                                        "region does not run inside the window (the run's cycles are 0:{})",
+                                        window_from, window_to, wave_region->text, name, r.waves.end_cycle));
+            if (wave_region)
+                throw Error(fmt::format("--wave-operator {}: the {} program never entered the region (the run's "
+                                        "cycles are 0:{})",
+                                        wave_region->text, name, r.waves.end_cycle));
+            throw Error(fmt::format("--wave-window {}:{} is empty for the {} run: its cycles are 0:{} (CPU cycles "
+                                    "from the start of the simulation)",
+                                    window_from, window_to, name, r.waves.end_cycle));
+        }
+        for (const auto& f : r.waves.files)
+            if (std::none_of(wave_files.begin(), wave_files.end(), [&](const auto& g) { return g.path == f.path; }))
+                wave_files.push_back(f);
+        wave_notes.insert(wave_notes.end(), r.waves.notes.begin(), r.waves.notes.end());
         auto j = target_json(r);
         if (compiled.exit_slot >= 0) {
             const int exit_layer = static_cast<int>(r.entropies.at(static_cast<size_t>(compiled.exit_slot)));
@@ -357,6 +430,23 @@ int cmd_run(const std::vector<std::string>& args) {
     }
     std::cout << fmt::format("simulated {} cycles in {:.2f} s of simulation ({:.2f} M cycles/s); {:.2f} s wall in all\n",
                              sim_cycles, sim_wall, sim_wall > 0 ? sim_cycles / sim_wall / 1e6 : 0.0, wall);
+    if (!wave_files.empty()) {
+        std::cout << "\nwaveforms (GTKWave: open the .gtkw files; waves/README.md):\n";
+        std::string filters;
+        uint64_t filter_bytes = 0;
+        for (const auto& f : wave_files) {
+            if (f.what == "GTKWave translate filter") {
+                filters += (filters.empty() ? "" : ", ") + std::filesystem::path(f.path).filename().string();
+                filter_bytes += f.bytes;
+            } else {
+                std::cout << fmt::format("  {:>10}  {}  ({})\n", human_size(f.bytes), f.path, f.what);
+            }
+        }
+        if (!filters.empty())
+            std::cout << fmt::format("  {:>10}  GTKWave translate filters beside them: {}\n", human_size(filter_bytes),
+                                     filters);
+        for (const auto& n : wave_notes) std::cout << "  note: " << n << "\n";
+    }
     if (!json_path.empty()) {
         write_json_file(json_path, report);
         std::cout << "wrote " << json_path << "\n";

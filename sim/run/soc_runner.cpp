@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "common/error.hpp"
 #include "eb_edgebert.h"
@@ -35,28 +37,6 @@ void read_outputs(hw::Dram& dram, const compiler::CompiledModel& m, RunResult& r
     r.hidden = tensor_values(out, rd, lanes);
     r.output_bytes = tensor_bytes(out, rd, lanes);
     if (m.logits_out != compiler::kNoTensor) r.logits = tensor_values(m.program.tensors.at(m.logits_out), rd);
-}
-
-// A GTKWave save file with the useful signals grouped per block.
-void write_gtkw(const std::string& path, const std::string& vcd, const hw::Soc& soc) {
-    std::ofstream f(path, std::ios::trunc);
-    if (!f) throw Error(fmt::format("{}: cannot write the GTKWave save file", path));
-    f << "[dumpfile] \"" << vcd << "\"\n[timestart] 0\n";
-    auto group = [&](const std::string& name, const std::vector<std::string>& sigs) {
-        f << "@800200\n-" << name << "\n@28\n";
-        for (const auto& s : sigs) f << s << "\n";
-        f << "@1000200\n-" << name << "\n";
-    };
-    const std::string t = std::string(soc.name()) + "." + soc.edgebert_spec().name;
-    group("EdgeBERT control", {t + ".irq", t + ".control.dma_command", t + ".control.compute_command",
-                               t + ".control.error_cause"});
-    group("EdgeBERT datapath", {t + ".pu.busy", t + ".pu.matmuls_done", t + ".sfu.busy", t + ".sfu.mode",
-                                t + ".sfu.rows_done", t + ".decoder0.vectors_decoded", t + ".decoder1.vectors_decoded"});
-    group("EdgeBERT DMA", {t + ".dma_mask.busy", t + ".dma_input.busy", t + ".dma_aux.busy"});
-    group("EdgeBERT SRAM occupancy", {t + ".decoder0.input_rows_used", t + ".decoder1.input_rows_used",
-                                      t + ".sfu.aux_rows_used"});
-    group("DVFS", {t + ".ldo.vout", t + ".adpll.freq_mhz"});
-    group("Interrupts", {std::string(soc.name()) + ".plic.ext_irq"});
 }
 
 // The tile's first refused command, for error messages.
@@ -109,9 +89,19 @@ RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     soc.dram.write(desc + 64, &platform, sizeof platform);
     RunResult r;
     r.target = target_name;
+    std::optional<WaveSession> waves;
+    if (hooks.waves) {
+        waves.emplace(soc, m, *hooks.waves);
+        // The core's clock runs ahead of SystemC time, but not the stall of a register
+        // access whose target waited (its mcycle lags then): never before now.
+        soc.iss().set_region_observer([&](const hw::RegionKey& k, sc_core::sc_time t) {
+            waves->region(k, std::max(t, sc_core::sc_time_stamp()));
+        });
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const auto ir = soc.run_firmware(hooks.iss_executor, 1ull << 42);
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (waves) r.waves = waves->finish();
     if (!ir.exited || ir.exit_code != 0)
         throw Error(fmt::format("{} program on the RISC-V core: {} (exit code {}); UART: {}", target_name, ir.stop,
                                 ir.exit_code, soc.uart.take_output()));
@@ -147,17 +137,8 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     if (!hooks.iss_executor.empty()) return run_on_iss(soc_cfg, m, target_name, hooks);
     fresh_simcontext();
     hw::Soc soc("soc", soc_cfg);
-    sc_core::sc_trace_file* vcd = nullptr;
-    if (!hooks.vcd_path.empty()) {
-        // SystemC appends ".vcd" itself.
-        std::string base = hooks.vcd_path;
-        if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
-        vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
-        vcd->set_time_unit(1, sc_core::SC_PS);
-        soc.trace(vcd);
-        write_gtkw(base + ".gtkw", base + ".vcd", soc);
-    }
-    if (!hooks.fst_path.empty()) soc.systolic().open_fst(hooks.fst_path, hooks.window_from, hooks.window_to);
+    std::optional<WaveSession> waves;
+    if (hooks.waves) waves.emplace(soc, m, *hooks.waves);
     for (const auto& seg : m.program.image) soc.dram.write(seg.addr, seg.bytes.data(), seg.bytes.size());
     const std::vector<uint8_t> image = m.program.serialize();
     eb_program prog{};
@@ -170,8 +151,11 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     int rc = 0;
     uint64_t start = 0, end = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    if (hooks.on_region)
-        soc.host.set_region_observer([&](const hw::RegionKey& k) { hooks.on_region(k, soc.host.cycles()); });
+    if (hooks.on_region || waves)
+        soc.host.set_region_observer([&](const hw::RegionKey& k) {
+            if (waves) waves->region(k, sc_core::sc_time_stamp());
+            if (hooks.on_region) hooks.on_region(k, soc.host.cycles());
+        });
     soc.run([&](hw::NativeHost& host) {
         hw::NativeHalScope hal(host);
         if (platform.edgebert_base) eb_tile_init(&platform);
@@ -182,8 +166,7 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
         end = host.cycles();
     });
     r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
-    if (!hooks.fst_path.empty()) soc.systolic().close_fst();
+    if (waves) r.waves = waves->finish();
     if (rc != 0) {
         const auto& in = prog.instrs[state.error_instr];
         throw Error(fmt::format("{} program failed at instruction {} (opcode {}, sub {}): error {}{} — see "

@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "compiler/lower/lowering.hpp"
 #include "hw/soc/native_host.hpp"
 #include "hw/soc/soc_config.hpp"
+#include "sim/run/wave_session.hpp"
 
 namespace edgebert::sim {
 
@@ -29,6 +31,7 @@ struct RunResult {
     boost::json::object noc, dram;           // statistics of the run
     boost::json::object memory;              // caches, DMA coherence, warnings (sim/run/memory_report.hpp)
     boost::json::object tile_checks;         // the EdgeBERT tile's checks (sim/run/tile_checks_report.hpp)
+    WaveResult waves;                        // RunHooks::waves: the files written
     uint64_t edgebert_commands = 0, systolic_calls = 0;
     uint64_t edgebert_dma_bytes = 0;         // bytes the tile's DMA engines moved
     // Thesis mode's DMA bookkeeping (runtime/include/eb_thesis.h), for the silicon DMA projection.
@@ -56,9 +59,8 @@ struct RunResult {
 struct RunHooks {
     // Called when the program enters a region (for the progress line).
     std::function<void(const hw::RegionKey&, uint64_t cycles)> on_region;
-    std::string vcd_path;                    // non-empty: trace the SoC's signals to this VCD
-    std::string fst_path;                    // non-empty: trace the systolic RTL to this FST
-    uint64_t window_from = 0, window_to = UINT64_MAX;  // cycles
+    // Set: write the run's waveforms (sim/run/wave_session.hpp); RunResult::waves says what was written.
+    std::optional<WaveOptions> waves;
     // Non-empty: run on the RISC-V core with this executor firmware (firmware/apps/executor.c)
     // instead of the native host.
     std::string iss_executor;
