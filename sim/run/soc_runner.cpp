@@ -18,12 +18,18 @@
 #include "sim/run/tile_checks_report.hpp"
 #include "sim/run/tensor_readout.hpp"
 
+#include <vector>
+
 namespace edgebert::sim {
 
 namespace {
 
-// SystemC elaborates once per context: every run gets a fresh one.
+// SystemC elaborates once per context: every run gets a fresh one. The previous
+// context is kept, not destroyed (SystemC 2.3 cannot tear one down cleanly), and
+// stays reachable, so LeakSanitizer does not report it.
 void fresh_simcontext() {
+    static auto* retired = new std::vector<sc_core::sc_simcontext*>;  // never destroyed
+    if (sc_core::sc_curr_simcontext) retired->push_back(sc_core::sc_curr_simcontext);
     sc_core::sc_curr_simcontext = new sc_core::sc_simcontext();
     sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
 }
