@@ -15,6 +15,7 @@
 #include <sysc/kernel/sc_dynamic_processes.h>
 
 #include "common/error.hpp"
+#include "compiler/program/program.hpp"
 #include "eb_program.h"
 #include "hw/edgebert/register_map.hpp"
 #include "hw/systolic/systolic_config.hpp"
@@ -23,49 +24,6 @@
 namespace edgebert::sim {
 
 namespace {
-
-const char* const kModules[] = {"embedding", "attention", "post_processing", "ffn", "classifier"};
-constexpr int kNumModules = 5;
-
-// The EdgeBERT tile's registers by offset (hw/edgebert/register_map.hpp).
-const std::pair<uint32_t, const char*> kEdgebertRegisters[] = {
-    {hw::regs::kCtrl, "ctrl"},
-    {hw::regs::kCommand, "command"},
-    {hw::regs::kFlipMem, "flip_mem"},
-    {hw::regs::kMatmulConfig, "matmul_config"},
-    {hw::regs::kMatmulDims, "matmul_dims"},
-    {hw::regs::kBaseInput, "base_input"},
-    {hw::regs::kBaseMask, "base_mask"},
-    {hw::regs::kAuxBases, "aux_bases"},
-    {hw::regs::kSfuShape, "sfu_shape"},
-    {hw::regs::kEntropy, "entropy"},
-    {hw::regs::kMaskRdAddr, "mask_rd_addr"},
-    {hw::regs::kMaskWrAddr, "mask_wr_addr"},
-    {hw::regs::kInputRdAddr, "input_rd_addr"},
-    {hw::regs::kInputWrAddr, "input_wr_addr"},
-    {hw::regs::kAuxRdAddr, "aux_rd_addr"},
-    {hw::regs::kAuxWrAddr, "aux_wr_addr"},
-    {hw::regs::kDmaLength, "dma_length"},
-    {hw::regs::kAuxDmaLength, "aux_dma_length"},
-    {hw::regs::kBaseOutput, "base_output"},
-    {hw::regs::kUseAxi, "use_axi"},
-    {hw::regs::kUseGb, "use_gb"},
-    {hw::regs::kGbMode, "gb_mode"},
-    {hw::regs::kResetMode, "reset_mode"},
-    {hw::regs::kStatus, "status"},
-    {hw::regs::kMacMode, "mac_mode"},
-    {hw::regs::kDcoCodes0, "dco_codes0"},
-    {hw::regs::kDcoCodes1, "dco_codes1"},
-    {hw::regs::kDcoCodes2, "dco_codes2"},
-    {hw::regs::kLdoCodes0, "ldo_codes0"},
-    {hw::regs::kLdoCodes1, "ldo_codes1"},
-    {hw::regs::kLdoCodes2, "ldo_codes2"},
-    {hw::regs::kLdoCodes3, "ldo_codes3"},
-};
-
-// GTKWave save-file trace flags (gtkwave's analyzer.h TR_*).
-constexpr uint32_t kHex = 0x2, kDec = 0x4, kRjustify = 0x20, kBlank = 0x200, kFtranslated = 0x2000,
-                   kReal = 0x40000, kGrpBegin = 0x800000, kGrpEnd = 0x1000000;
 
 bool is_number(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -116,12 +74,13 @@ RegionSelector parse_region_selector(const std::string& text) {
         i = 1;
     }
     if (i < parts.size()) {
-        const auto* m = std::find(std::begin(kModules), std::end(kModules), parts[i]);
-        if (m == std::end(kModules))
+        int m = 0;
+        while (m < EB_MOD_COUNT && parts[i] != compiler::module_name(static_cast<uint32_t>(m))) ++m;
+        if (m == EB_MOD_COUNT)
             throw Error(fmt::format("--wave-operator '{}': '{}' is not a module (allowed: embedding, attention, "
                                     "post_processing, ffn, classifier)",
                                     text, parts[i]));
-        s.module = static_cast<int>(m - std::begin(kModules));
+        s.module = m;
         ++i;
     }
     if (i < parts.size()) {
@@ -132,7 +91,7 @@ RegionSelector parse_region_selector(const std::string& text) {
 }
 
 std::string region_name(const hw::RegionKey& k) {
-    const std::string mod = k.module < static_cast<uint32_t>(kNumModules) ? kModules[k.module] : "?";
+    const std::string mod = compiler::module_name(k.module);
     return fmt::format("layer{}.{}{}", k.layer, mod, k.op.empty() ? "" : "." + k.op);
 }
 

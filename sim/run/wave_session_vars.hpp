@@ -1,7 +1,8 @@
 // Internal to the wave session (wave_session.cpp, wave_views.cpp): the traced
-// variables of one tile.
+// variables of one tile and GTKWave's trace flags.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,10 @@
 #include "sim/run/wave_session.hpp"
 
 namespace edgebert::sim {
+
+// GTKWave save-file trace flags (gtkwave's analyzer.h TR_*).
+inline constexpr uint32_t kHex = 0x2, kDec = 0x4, kRjustify = 0x20, kBlank = 0x200, kFtranslated = 0x2000,
+                          kReal = 0x40000, kGrpBegin = 0x800000, kGrpEnd = 0x1000000;
 
 struct WaveSession::TileVars {
     std::string name;

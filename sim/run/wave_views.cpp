@@ -14,6 +14,7 @@
 #include <systemc>
 #include <sysc/kernel/sc_dynamic_processes.h>
 #include "common/error.hpp"
+#include "compiler/program/program.hpp"
 #include "eb_program.h"
 #include "hw/edgebert/register_map.hpp"
 #include "hw/systolic/systolic_config.hpp"
@@ -24,10 +25,6 @@
 namespace edgebert::sim {
 
 namespace {
-
-
-const char* const kModules[] = {"embedding", "attention", "post_processing", "ffn", "classifier"};
-constexpr int kNumModules = 5;
 
 // The EdgeBERT tile's registers by offset (hw/edgebert/register_map.hpp).
 const std::pair<uint32_t, const char*> kEdgebertRegisters[] = {
@@ -64,10 +61,6 @@ const std::pair<uint32_t, const char*> kEdgebertRegisters[] = {
     {hw::regs::kLdoCodes2, "ldo_codes2"},
     {hw::regs::kLdoCodes3, "ldo_codes3"},
 };
-
-// GTKWave save-file trace flags (gtkwave's analyzer.h TR_*).
-constexpr uint32_t kHex = 0x2, kDec = 0x4, kRjustify = 0x20, kBlank = 0x200, kFtranslated = 0x2000,
-                   kReal = 0x40000, kGrpBegin = 0x800000, kGrpEnd = 0x1000000;
 
 // A save file under construction.
 class Gtkw {
@@ -129,7 +122,7 @@ void WaveSession::write_filters() {
     for (size_t i = 0; i < regions_.size(); ++i) s += fmt::format("{} {}\n", i + 1, region_name(regions_[i]));
     write_text(filter_path(opt_.target + "_regions"), s);
     s = "# edgebert-sim: modules (soc.program.module)\n";
-    for (int i = 0; i < kNumModules; ++i) s += fmt::format("{} {}\n", i, kModules[i]);
+    for (uint32_t i = 0; i < EB_MOD_COUNT; ++i) s += fmt::format("{} {}\n", i, compiler::module_name(i));
     write_text(filter_path("modules"), s);
     bool eb = false, sy = false;
     for (const auto& t : tiles_) (t->edgebert ? eb : sy) = true;
