@@ -21,12 +21,13 @@ namespace edgebert::compiler {
 
 namespace {
 uint64_t align64(uint64_t v) { return (v + 63) & ~uint64_t{63}; }
-float max_abs(const std::vector<float>& v) {
+}  // namespace
+
+float EdgebertLowerer::max_abs(const std::vector<float>& v) {
     float m = 0;
     for (float x : v) m = std::max(m, std::fabs(x));
     return m;
 }
-}  // namespace
 
 EdgebertLowerer::EdgebertLowerer(const model::AlbertConfig& c, const model::AlbertWeights& w,
                                  const model::ModelInput& in, const hw::SocConfig& s, const CompileOptions& o,

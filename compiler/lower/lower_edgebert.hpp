@@ -31,6 +31,7 @@ protected:
 
     // ---- AF tensors and the tile's commands (lower_edgebert.cpp) ----------
     int bias_for(float max_abs) const;
+    static float max_abs(const std::vector<float>& v);
     uint32_t field(int exp_bias) const { return static_cast<uint32_t>(exp_bias - tile_.bias_range.min); }
     bool is_af(uint32_t id) const { return b_.tensor_at(id).format == EB_FMT_AF_BLOCKS; }
     // rows x cols in blocks of block_rows x block_cols; `data` (row-major F32)

@@ -173,14 +173,15 @@ uint32_t EdgebertLowerer::add_norm(uint32_t x, int x_bias, uint32_t r, int r_bia
     if (H % L_ || nv > tile_.max_num_vector)
         throw ShapeError(fmt::format("layer norm over {} features does not fit the tile's fields", H));
     const int sum_bias = bias_for(sum_max);  // the calibration's bound on |x + r|
-    std::vector<float> gv(ln.gamma.data.begin(), ln.gamma.data.end()), bv(ln.beta.data.begin(), ln.beta.data.end());
-    float gmax = 0, bmax = 0;
-    for (float v : gv) gmax = std::max(gmax, std::fabs(v));
-    for (float v : bv) bmax = std::max(bmax, std::fabs(v));
-    const int gb = bias_for(gmax), bb = bias_for(bmax);
-    std::vector<uint8_t> gc(gv.size()), bc(bv.size());
-    for (size_t i = 0; i < gv.size(); ++i) gc[i] = num::af_encode(gv[i], tile_.act_format, gb);
-    for (size_t i = 0; i < bv.size(); ++i) bc[i] = num::af_encode(bv[i], tile_.act_format, bb);
+    // gamma and beta as dense aux codes, each at the bias its largest magnitude needs.
+    auto aux_codes = [&](const model::Tensor& t, int& bias) {
+        bias = bias_for(max_abs(t.data));
+        std::vector<uint8_t> codes(t.data.size());
+        for (size_t i = 0; i < codes.size(); ++i) codes[i] = num::af_encode(t.data[i], tile_.act_format, bias);
+        return codes;
+    };
+    int gb = 0, bb = 0;
+    const std::vector<uint8_t> gc = aux_codes(ln.gamma, gb), bc = aux_codes(ln.beta, bb);
     const uint32_t g_row = static_cast<uint32_t>(seq_ / L_), b_row = g_row + static_cast<uint32_t>(nv);
     const uint32_t aux_end = tile_.sfu_lut ? static_cast<uint32_t>(tile_.aux_sram_depth - 256 / L_)
                                            : static_cast<uint32_t>(tile_.aux_sram_depth);

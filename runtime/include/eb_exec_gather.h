@@ -9,8 +9,9 @@
 extern "C" {
 #endif
 
-/* Returns 0, or a negative executor error (EB_EXEC_ERR_FORMAT for operands the
- * kernel cannot re-block, -3 for a corrupt source stream). */
+/* Returns 0, or EB_EXEC_ERR_FORMAT for operands the kernel cannot re-block. A
+ * source stream cannot overrun its block: a lane takes at most one code per
+ * vector. */
 int eb_run_af_gather(const eb_platform* p, const eb_program* prog, const eb_instr* in);
 
 #ifdef __cplusplus

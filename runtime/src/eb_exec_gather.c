@@ -29,12 +29,49 @@ static const uint8_t* s_src_rows[GATHER_MAX_CHUNKS];
 static const uint8_t* s_src_cur[GATHER_MAX_CHUNKS][GATHER_MAX_LANES];
 
 static uint64_t mask_bytes(const eb_tensor* t, uint32_t lanes) {
-    return (uint64_t)t->block_rows * t->ld / lanes * (lanes / 8u);
+    return eb_k_bitmask_mask_bytes((size_t)t->block_rows * t->ld / lanes, (int)lanes);
 }
 static uint64_t rows_offset(const eb_tensor* t, uint32_t lanes) { return (mask_bytes(t, lanes) + 63u) & ~63ull; }
 static uint64_t rows_bytes(const eb_tensor* t) { return (uint64_t)t->block_rows * t->ld; }
 static uint64_t block_base(const eb_tensor* t, uint32_t br, uint32_t bc) {
     return t->addr + ((uint64_t)br * (t->cols / t->ld) + bc) * t->block_stride;
+}
+
+/* One band of dense source streams (every mask bit set, row k = vector k):
+ * rows copied as they are, or through the code map; the mask words all ones.
+ * Returns the codes written. */
+static size_t copy_dense_band(const eb_tensor* s, uint32_t chunks, uint32_t lanes, const uint8_t* table,
+                              uint8_t* dmask, uint8_t* drows) {
+    const size_t row_bytes = s->ld, vectors = (size_t)s->block_rows * chunks * (s->ld / lanes);
+    uint8_t* out = drows;
+    for (uint32_t r = 0; r < s->block_rows; ++r)
+        for (uint32_t c = 0; c < chunks; ++c, out += row_bytes) {
+            const uint8_t* in_row = s_src_rows[c] + (size_t)r * row_bytes;
+            if (table) {
+                eb_k_code_map(table, in_row, out, row_bytes);
+            } else { /* whole 8-byte words: rows are multiples of 8 lanes at 64-byte-aligned blocks */
+                const uint64_t* from = (const uint64_t*)(const void*)in_row;
+                uint64_t* to = (uint64_t*)(void*)out;
+                for (size_t k = 0; k < row_bytes / 8u; ++k) to[k] = from[k];
+            }
+        }
+    memset(dmask, 0xFF, vectors * (lanes / 8u));
+    if (!table) eb_hal_charge(EB_COST_MEMCPY_BYTE, vectors * lanes); /* memcpy's word loop */
+    eb_hal_charge(EB_COST_MEMSET_BYTE, vectors * (lanes / 8u));
+    return vectors * lanes;
+}
+
+/* One band of compressed source streams appended to the destination's lane
+ * banks (cursors dcur). Returns the codes written. */
+static size_t splice_band(const eb_tensor* s, uint32_t chunks, uint32_t lanes, const uint8_t* table, uint8_t mag,
+                          uint8_t* dmask, uint8_t** dcur) {
+    for (uint32_t c = 0; c < chunks; ++c)
+        for (uint32_t l = 0; l < lanes; ++l) s_src_cur[c][l] = s_src_rows[c] + l;
+    /* Per source stream the set-up above (its cursors, its place in the band): an estimate at a
+     * short call's cost, not calibrated on its own (docs/host-costs.md). */
+    eb_hal_charge(EB_COST_MEMCPY_CALL, chunks);
+    return eb_k_bitmask_splice(s_src_mask, s_src_cur, chunks, s->block_rows, s->ld / lanes, (int)lanes, table, mag,
+                               dmask, dcur);
 }
 
 int eb_run_af_gather(const eb_platform* p, const eb_program* prog, const eb_instr* in) {
@@ -62,9 +99,8 @@ int eb_run_af_gather(const eb_platform* p, const eb_program* prog, const eb_inst
     const uint64_t working_set = (uint64_t)d->rows * d->cols / lanes * (lanes / 8u) * 2u + 2u * (uint64_t)d->rows * d->cols;
     uint64_t src_bytes = 0, dst_bytes = 0;
     uint8_t* dcur[GATHER_MAX_LANES];
-    int rc = 0;
-    for (uint32_t bi = 0; !rc && bi < d->rows / d->block_rows; ++bi)
-        for (uint32_t bj = 0; !rc && bj < d->cols / d->ld; ++bj) {
+    for (uint32_t bi = 0; bi < d->rows / d->block_rows; ++bi)
+        for (uint32_t bj = 0; bj < d->cols / d->ld; ++bj) {
             const uint64_t dbase = block_base(d, bi, bj);
             uint8_t* dmask = (uint8_t*)eb_hal_map(dbase, dmb);
             uint8_t* drows = (uint8_t*)eb_hal_map(dbase + rows_offset(d, lanes), drb);
@@ -78,70 +114,32 @@ int eb_run_af_gather(const eb_platform* p, const eb_program* prog, const eb_inst
                     s_src_mask[c] = (const uint8_t*)eb_hal_map(sbase, smb);
                     s_src_rows[c] = (const uint8_t*)eb_hal_map(sbase + rows_offset(s, lanes), srb);
                 }
-                const size_t band_vectors = (size_t)s->block_rows * chunks * src_row_vectors;
-                if (dense) {
-                    /* Dense streams (every mask bit set, row k = vector k): rows are copied as they are. */
-                    const size_t row_bytes = s->ld;
-                    uint8_t* out = drows + dvec * lanes;
-                    for (uint32_t r = 0; r < s->block_rows; ++r)
-                        for (uint32_t c = 0; c < chunks; ++c, out += row_bytes) {
-                            const uint8_t* in_row = s_src_rows[c] + (size_t)r * row_bytes;
-                            if (table) {
-                                eb_k_code_map(table, in_row, out, row_bytes);
-                            } else { /* whole 8-byte words: rows are multiples of 8 lanes at 64-byte-aligned blocks */
-                                const uint64_t* from = (const uint64_t*)(const void*)in_row;
-                                uint64_t* to = (uint64_t*)(void*)out;
-                                for (size_t k = 0; k < row_bytes / 8u; ++k) to[k] = from[k];
-                            }
-                        }
-                    memset(dmask + dvec * (lanes / 8u), 0xFF, band_vectors * (lanes / 8u));
-                    if (!table) eb_hal_charge(EB_COST_MEMCPY_BYTE, band_vectors * lanes); /* memcpy's word loop */
-                    eb_hal_charge(EB_COST_MEMSET_BYTE, band_vectors * (lanes / 8u));
-                    moved += band_vectors * lanes;
-                    dvec += band_vectors;
-                    for (uint32_t c = 0; c < chunks; ++c) {
-                        const uint64_t sbase = block_base(s, sbr, sbc + c);
-                        eb_hal_unmap((void*)s_src_rows[c], sbase + rows_offset(s, lanes), srb, 0);
-                        eb_hal_unmap((void*)s_src_mask[c], sbase, smb, 0);
-                    }
-                    continue;
-                }
-                for (uint32_t c = 0; c < chunks; ++c)
-                    for (uint32_t l = 0; l < lanes; ++l) s_src_cur[c][l] = s_src_rows[c] + l;
-                /* Per source stream the set-up above (its cursors, its place in the band): an estimate at a
-                 * short call's cost, not calibrated on its own (docs/host-costs.md). */
-                eb_hal_charge(EB_COST_MEMCPY_CALL, chunks);
-                moved += eb_k_bitmask_splice(s_src_mask, s_src_cur, chunks, s->block_rows, src_row_vectors, (int)lanes,
-                                             table, mag, dmask + dvec * (lanes / 8u), dcur);
-                for (uint32_t c = 0; c < chunks; ++c) /* a lane read past its block: a corrupt stream */
-                    for (uint32_t l = 0; l < lanes; ++l)
-                        if ((uint64_t)(s_src_cur[c][l] - s_src_rows[c]) > srb + lanes) rc = -3;
-                dvec += band_vectors;
+                uint8_t* band_mask = dmask + dvec * (lanes / 8u);
+                moved += dense ? copy_dense_band(s, chunks, lanes, table, band_mask, drows + dvec * lanes)
+                               : splice_band(s, chunks, lanes, table, mag, band_mask, dcur);
+                dvec += (size_t)s->block_rows * chunks * src_row_vectors;
                 for (uint32_t c = 0; c < chunks; ++c) {
                     const uint64_t sbase = block_base(s, sbr, sbc + c);
                     eb_hal_unmap((void*)s_src_rows[c], sbase + rows_offset(s, lanes), srb, 0);
                     eb_hal_unmap((void*)s_src_mask[c], sbase, smb, 0);
                 }
             }
-            if (dense) {
-                eb_hal_unmap(drows, dbase + rows_offset(d, lanes), drb, 1);
-                eb_hal_unmap(dmask, dbase, dmb, 1);
-                src_bytes += (uint64_t)dvec * (lanes / 8u) + moved;
-                dst_bytes += (uint64_t)dvec * (lanes / 8u) + moved;
-                continue;
+            uint32_t depth = (uint32_t)dvec; /* a dense stream: one row per vector */
+            if (!dense) {
+                /* Pad the shorter lanes to the block's depth, as the tile's encoder leaves them. */
+                depth = 0;
+                for (uint32_t l = 0; l < lanes; ++l) {
+                    const uint32_t k = (uint32_t)((dcur[l] - (drows + l)) / lanes);
+                    if (k > depth) depth = k;
+                }
+                for (uint32_t l = 0; l < lanes; ++l)
+                    for (uint8_t* q = dcur[l]; q < drows + (size_t)depth * lanes; q += lanes) *q = 0;
+                /* The block's own set-up and close (its cursors, its depth, the padding): an estimate at two
+                 * short calls' cost, not calibrated on its own. */
+                eb_hal_charge(EB_COST_MEMCPY_CALL, 2u);
+                eb_hal_charge(EB_COST_SPLICE_LANE,
+                              (uint64_t)depth * lanes - (moved < (uint64_t)depth * lanes ? moved : 0));
             }
-            /* Pad the shorter lanes to the block's depth, as the tile's encoder leaves them. */
-            uint32_t depth = 0;
-            for (uint32_t l = 0; l < lanes; ++l) {
-                const uint32_t n = (uint32_t)((dcur[l] - (drows + l)) / lanes);
-                if (n > depth) depth = n;
-            }
-            for (uint32_t l = 0; l < lanes; ++l)
-                for (uint8_t* q = dcur[l]; q < drows + (size_t)depth * lanes; q += lanes) *q = 0;
-            /* The block's own set-up and close (its cursors, its depth, the padding): an estimate at two short
-             * calls' cost, not calibrated on its own. */
-            eb_hal_charge(EB_COST_MEMCPY_CALL, 2u);
-            eb_hal_charge(EB_COST_SPLICE_LANE, (uint64_t)depth * lanes - (moved < (uint64_t)depth * lanes ? moved : 0));
             eb_hal_unmap(drows, dbase + rows_offset(d, lanes), drb, 1);
             eb_hal_unmap(dmask, dbase, dmb, 1);
             src_bytes += (uint64_t)dvec * (lanes / 8u) + moved;
@@ -150,5 +148,5 @@ int eb_run_af_gather(const eb_platform* p, const eb_program* prog, const eb_inst
     if (table) eb_hal_unmap((void*)table, tab->addr, 256, 0);
     eb_hal_charge_mem(EB_COST_SPLICE_LANE, 0, src_bytes, working_set, s->ld, s->ld);
     eb_hal_charge_mem(EB_COST_SPLICE_LANE, 1, dst_bytes, working_set, d->ld, d->ld);
-    return rc;
+    return 0;
 }
