@@ -112,6 +112,16 @@ TEST(EdgebertResident, HalfPaddedInputMatchesTheMaskedReference) {
     std::vector<float> ref(padded.ref.last_hidden.data.begin(),
                            padded.ref.last_hidden.data.begin() + 16 * H);
     EXPECT_GT(cosine(kept, ref), 0.98);
+    // And the mask is what makes it so: the tile's rows are closer to the masked
+    // reference than to the same tokens attended without the mask (on this tiny
+    // model the two references are close, so the comparison is strict, not by a margin).
+    model::ModelInput unmasked = padded.in;
+    unmasked.attention_mask.clear();
+    model::ReferenceOptions o;
+    o.layers = 1;
+    const auto open = model::run_reference(padded.cfg, padded.w, unmasked, o);
+    const std::vector<float> open_ref(open.last_hidden.data.begin(), open.last_hidden.data.begin() + 16 * H);
+    EXPECT_GT(cosine(kept, ref), cosine(kept, open_ref)) << "the padded keys were attended to";
 }
 
 TEST(EdgebertResident, ActivationCodeMapIsQuantizeActDequantize) {
