@@ -175,7 +175,17 @@ uint64_t JsonReader::get_address(const std::string& key, uint64_t dflt) const {
     return has(key) ? get_address(key) : dflt;
 }
 
+namespace {
+JsonReader::KeyObserver& key_observer() {
+    static JsonReader::KeyObserver observer;
+    return observer;
+}
+}  // namespace
+
+void JsonReader::set_key_observer(KeyObserver observer) { key_observer() = std::move(observer); }
+
 void JsonReader::reject_unknown(const std::vector<std::string>& known) const {
+    if (key_observer()) key_observer()(path_, known);
     for (const auto& kv : *obj_) {
         std::string k(kv.key());
         if (std::find(known.begin(), known.end(), k) == known.end()) {

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,11 @@ public:
 
     // Rejects keys not in `known` (catches typos such as "hiden_size").
     void reject_unknown(const std::vector<std::string>& known) const;
+    // Called by every reject_unknown with the object's field path ("" at the top,
+    // "tiles[0]", "edgebert.timing") and the keys it accepts; empty: none. Lets a
+    // test list every key a parser accepts (tests/unit/soc/test_soc_config_json.cpp).
+    using KeyObserver = std::function<void(const std::string& path, const std::vector<std::string>& known)>;
+    static void set_key_observer(KeyObserver observer);
 
     const std::string& origin() const { return origin_; }
     std::string field(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }

@@ -11,7 +11,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libfmt-dev libeigen3-dev libgtest-dev libgmock-dev
   gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf
-  gtkwave python3-matplotlib python3-jsonschema
+  gtkwave python3-matplotlib python3-jsonschema parallel
   xvfb xauth
 )
 

@@ -27,13 +27,14 @@ int sc_main(int argc, char** argv) {
             "#define FW_PLATFORM_INIT {{ \\\n"
             "    .dram_base = 0x{:x}ull, .dram_size = 0x{:x}ull, .plic_base = 0x{:x}ull, \\\n"
             "    .edgebert_base = 0x{:x}ull, .edgebert_irq = {}u, .lanes = {}u, .input_sram_depth = {}u, \\\n"
-            "    .mask_sram_depth = {}u, .aux_sram_depth = {}u, .max_n = {}u, .max_m = {}u, .bias_min = {}, \\\n"
+            "    .mask_sram_depth = {}u, .aux_sram_depth = {}u, .max_n = {}u, .max_m = {}u, \\\n"
+            "    .register_layout = {}u, .bias_min = {}, \\\n"
             "    .systolic_base = 0x{:x}ull, .systolic_irq = {}u, .systolic_size = {}u, \\\n"
             "    .l2_ctrl_base = 0x{:x}ull, .llc_ctrl_base = 0x{:x}ull, \\\n"
             "    .edgebert_coherence = {}u, .systolic_coherence = {}u, \\\n"
             "    .edgebert_coherence_csr = 0x{:x}ull, .systolic_coherence_csr = 0x{:x}ull}}\n\n#endif\n",
             argv[1], soc.map.uart_base, p.dram_base, p.dram_size, p.plic_base, p.edgebert_base, p.edgebert_irq, p.lanes,
-            p.input_sram_depth, p.mask_sram_depth, p.aux_sram_depth, p.max_n, p.max_m, p.bias_min, p.systolic_base,
+            p.input_sram_depth, p.mask_sram_depth, p.aux_sram_depth, p.max_n, p.max_m, p.register_layout, p.bias_min, p.systolic_base,
             p.systolic_irq, p.systolic_size, p.l2_ctrl_base, p.llc_ctrl_base, p.edgebert_coherence,
             p.systolic_coherence, p.edgebert_coherence_csr, p.systolic_coherence_csr);
         return out ? 0 : 1;

@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
     out << "\n#define SYS_CMD_RUN " << kCmdRun << "u\n#define SYS_FLAG_ACCUMULATE " << flags::kAccumulate << "u\n"
         << "#define SYS_CTRL_CAUSE_MASK " << ctrl::kCauseMask << "u\n#define SYS_CTRL_ERROR " << ctrl::kErrorBit << "u\n"
         << "#define SYS_CTRL_BUSY " << ctrl::kBusyBit << "u\n#define SYS_CTRL_DONE " << ctrl::kDoneBit << "u\n"
-        << "#define SYS_CTRL_SOFT_RESET " << ctrl::kSoftResetBit << "u\n\n#endif /* EB_SYSTOLIC_REGS_H */\n";
+        << "#define SYS_CTRL_SOFT_RESET " << ctrl::kSoftResetBit << "u\n"
+        << "#define SYS_CAUSE_BAD_DIMS " << static_cast<uint32_t>(ErrorCause::kBadDims) << "u\n"
+        << "#define SYS_CAUSE_BAD_STRIDE " << static_cast<uint32_t>(ErrorCause::kBadStride) << "u\n"
+        << "\n#endif /* EB_SYSTOLIC_REGS_H */\n";
     return out ? 0 : 1;
 }

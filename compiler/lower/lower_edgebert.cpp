@@ -165,14 +165,17 @@ void EdgebertLowerer::sfu(eb_sfu_op op, uint32_t nv, uint32_t rows, uint32_t x_r
                                      tile_.max_num_vector));
     eb_instr in{};
     in.op = EB_OP_EB_SFU;
-    in.a[0] = uint64_t(op) | (uint64_t(nv) << 8) | (uint64_t(rows) << 16) | (uint64_t(out_dec) << 24) |
+    in.a[0] = uint64_t(op) | (uint64_t(nv & 0xFF) << 8) | (uint64_t(rows & 0xFF) << 16) | (uint64_t(out_dec) << 24) |
               (uint64_t{1} << 32) | (uint64_t{dense} << 33);
     in.a[1] = uint64_t(x_row) | (uint64_t(x_row) << 16) | (uint64_t(y_row) << 32) | (uint64_t(y_row) << 48);
-    in.a[2] = uint64_t(out_row) | (uint64_t(out_row) << 16) | (uint64_t(gamma_row) << 32) |
-              (uint64_t(beta_row) << 40) | (uint64_t(span_row) << 48);
+    in.a[2] = uint64_t(out_row) | (uint64_t(out_row) << 16) | (uint64_t(gamma_row & 0xFF) << 32) |
+              (uint64_t(beta_row & 0xFF) << 40) | (uint64_t(span_row & 0xFF) << 48);
     in.a[3] = uint64_t(field(x_bias)) | (uint64_t(field(y_bias)) << 8) | (uint64_t(field(out_bias)) << 16) |
               (uint64_t(field(gamma_bias)) << 24) | (uint64_t(field(beta_bias)) << 32) |
               (uint64_t(field(span_bias)) << 40);
+    // The high bytes of the fields the extended register layout widens.
+    in.a[5] = uint64_t(nv >> 8) | (uint64_t(rows >> 8) << 8) | (uint64_t(gamma_row >> 8) << 16) |
+              (uint64_t(beta_row >> 8) << 24) | (uint64_t(span_row >> 8) << 32);
     static const char* names[] = {"layer_norm", "softmax", "element_add", "entropy", "dvfs", "lut"};
     b_.raw(in, fmt::format("{} {} rows x {} vectors, x dec0@{} y dec1@{} -> dec{}@{}{}  ; {}", names[op], rows, nv,
                            x_row, y_row, out_dec, out_row, dense ? " dense" : "", note));
@@ -223,12 +226,48 @@ const EdgebertLowerer::Weights& EdgebertLowerer::weights(const model::Linear& W,
     return weight_cache_[k] = wt;
 }
 
-// The widest chunk (<= 64 columns) whose weight block fits decoder 1 beside the
-// matmul's result and the LUT's; 0 if none does.
+// The widest chunk (<= 64 columns, a multiple of lanes) whose weight block fits
+// decoder 1 beside the matmul's result and the LUT's; 0 if none does.
 int EdgebertLowerer::chunk_width(int n, int k) const {
-    for (int rw : {64, 32, 16})
+    for (int rw : {64, 32, 16, 8})
         if (rw % L_ == 0 && n % rw == 0 && rw * k / L_ + 2 * rw <= depth_) return rw;
     return 0;
+}
+
+void EdgebertLowerer::refuse_depth(const std::string& what, int need) const {
+    throw ShapeError(fmt::format("{}: needs {} rows of each decoder SRAM even split as far as the {}-lane vectors "
+                                 "allow, the tile has {} (edgebert.input_sram_depth = {}, edgebert.mask_sram_depth = "
+                                 "{}): set both to >= {} or use more edgebert.lanes",
+                                 what, need, L_, depth_, tile_.input_sram_depth, tile_.mask_sram_depth, need));
+}
+
+const model::Linear& EdgebertLowerer::head_rows(const model::Linear& W, const std::string& name) {
+    const int d = cfg_.head_dim(), dp = head_width(), heads = cfg_.num_attention_heads;
+    if (dp == d) return W;
+    auto it = padded_.find(name + ".rows");
+    if (it != padded_.end()) return it->second;
+    const int K = static_cast<int>(W.weight.dim(1));
+    model::Linear p{model::Tensor({int64_t(heads) * dp, K}), model::Tensor({int64_t(heads) * dp})};
+    for (int h = 0; h < heads; ++h)
+        for (int i = 0; i < d; ++i) {
+            std::copy_n(W.weight.data.begin() + size_t(h * d + i) * K, K, p.weight.data.begin() + size_t(h * dp + i) * K);
+            p.bias.data[size_t(h * dp + i)] = W.bias.data[size_t(h * d + i)];
+        }
+    return padded_[name + ".rows"] = std::move(p);
+}
+
+const model::Linear& EdgebertLowerer::padded_cols(const model::Linear& W, const std::string& name, bool per_head,
+                                                  int cols) {
+    const int N = static_cast<int>(W.weight.dim(0)), K = static_cast<int>(W.weight.dim(1));
+    const int d = cfg_.head_dim(), dp = head_width();
+    if (cols == K) return W;
+    auto it = padded_.find(name + ".cols");
+    if (it != padded_.end()) return it->second;
+    model::Linear p{model::Tensor({N, cols}), W.bias};
+    for (int n = 0; n < N; ++n)
+        for (int k = 0; k < K; ++k)
+            p.weight.data[size_t(n) * cols + (per_head ? k / d * dp + k % d : k)] = W.weight.data[size_t(n) * K + k];
+    return padded_[name + ".cols"] = std::move(p);
 }
 
 uint32_t EdgebertLowerer::linear_chunks(uint32_t x, const model::Linear& W, const std::string& wname, int rw,
@@ -244,9 +283,12 @@ uint32_t EdgebertLowerer::linear_chunks(uint32_t x, const model::Linear& W, cons
     if (K > tile_.max_m)
         throw ShapeError(fmt::format("operator '{}': inner dimension {} exceeds the tile's M limit {} (M field)",
                                      wname, K, tile_.max_m));
-    if (rw <= 0 || N % rw || rw * K / L_ + 2 * rw > depth_)
-        throw ShapeError(fmt::format("operator '{}': no weight block of {} x {} fits decoder 1's {} rows beside its "
-                                     "results", wname, rw > 0 ? rw : L_, K, depth_));
+    if (rw <= 0 || N % rw || rw * K / L_ + 2 * rw > depth_) {
+        if (K + 2 * L_ > depth_)  // not even a block of `lanes` weight rows fits
+            refuse_depth(fmt::format("operator '{}' (weight blocks of {} inputs beside their results)", wname, K),
+                         K + 2 * L_);
+        throw Error(fmt::format("internal: compiler: operator '{}': chunk width {} for {} x {} weights", wname, rw, N, K));
+    }
     const Weights& wt = weights(W, wname, rw);
     const bool lut = lut_row >= 0;
     const uint32_t y = af_tensor(tag, S, N, L_, rw, lut ? lut_bias : y_bias);
@@ -258,8 +300,7 @@ uint32_t EdgebertLowerer::linear_chunks(uint32_t x, const model::Linear& W, cons
     // weight block, the matmul's result, the LUT's result.
     const bool stationary_w = 2 * vx + 2 * vo <= static_cast<uint32_t>(depth_);
     if (!stationary_w && vx + 2 * vo > static_cast<uint32_t>(depth_))
-        throw ShapeError(fmt::format("operator '{}': a band of {} features does not fit decoder 0's {} rows", wname,
-                                     K, depth_));
+        refuse_depth(fmt::format("operator '{}' (a band of {} features beside its results)", wname, K), K + 2 * L_);
     // Band-stationary: every bias block stays in decoder 0 for the whole layer when they fit.
     const bool all_bias = !stationary_w && vx + (blocks_n + 1) * vo <= static_cast<uint32_t>(depth_);
     const uint32_t bias_row = stationary_w ? 2 * vx : vx;
@@ -317,14 +358,24 @@ void EdgebertLowerer::linear(uint32_t x, const model::Linear& W, const std::stri
     int xb = bias_for(calib(x_key));
     const int yb = is_af(y) ? b_.tensor_at(y).exp_bias : bias_for(calib(y_key));
     uint32_t xa = x;
+    const int rows = static_cast<int>(X.rows), N = static_cast<int>(W.weight.dim(0));
+    int K = static_cast<int>(X.cols);
+    const model::Linear* Wx = &W;
     if (is_af(x)) {
         xb = X.exp_bias;
     } else {  // the CPU's FP32 (the embedding) into bands: a counted conversion
-        xa = bands(wname + ".x_bands", static_cast<int>(X.rows), static_cast<int>(X.cols), xb);
-        b_.host(EB_H_QUANTIZE, {x, xa, 0, 0});
+        uint32_t xf = x;
+        if (K % L_) {  // features narrower than whole vectors: zero columns, and zero weight columns
+            const int kp = (K + L_ - 1) / L_ * L_;
+            xf = f32(wname + ".x_padded", rows, kp, std::vector<float>(size_t(rows) * kp, 0.0f).data());
+            b_.host(EB_H_COPY, {x, view(xf, 0, 0, rows, K, wname + ".x_padded_head"), 0, 0});
+            Wx = &padded_cols(W, wname, false, kp);
+            K = kp;
+        }
+        xa = bands(wname + ".x_bands", rows, K, xb);
+        b_.host(EB_H_QUANTIZE, {xf, xa, 0, 0});
     }
-    const int N = static_cast<int>(W.weight.dim(0)), K = static_cast<int>(X.cols);
-    const uint32_t yc = linear_chunks(xa, W, wname, chunk_width(N, K), xb, yb, wname + ".y_chunks", -1, 0, is_af(y));
+    const uint32_t yc = linear_chunks(xa, *Wx, wname, chunk_width(N, K), xb, yb, wname + ".y_chunks", -1, 0, is_af(y));
     if (is_af(y)) gather(yc, y, 0, 0, kNoTensor, "rows");
     else b_.host(EB_H_DEQUANTIZE, {yc, y, 0, 0});
 }

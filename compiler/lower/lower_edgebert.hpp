@@ -11,6 +11,7 @@
 // Thesis mode has a lowerer of its own (lower_edgebert_thesis.cpp).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -32,7 +33,10 @@ protected:
     // ---- AF tensors and the tile's commands (lower_edgebert.cpp) ----------
     int bias_for(float max_abs) const;
     static float max_abs(const std::vector<float>& v);
-    uint32_t field(int exp_bias) const { return static_cast<uint32_t>(exp_bias - tile_.bias_range.min); }
+    // A bias register field; an unused operand's bias (e.g. -10) is clamped into the window.
+    uint32_t field(int exp_bias) const {
+        return static_cast<uint32_t>(tile_.bias_range.clamp(exp_bias) - tile_.bias_range.min);
+    }
     bool is_af(uint32_t id) const { return b_.tensor_at(id).format == EB_FMT_AF_BLOCKS; }
     // rows x cols in blocks of block_rows x block_cols; `data` (row-major F32)
     // encodes it at compile time (weights), else the program writes it.
@@ -75,6 +79,26 @@ protected:
                            int y_bias, const std::string& tag, int lut_row = -1, int lut_bias = 0,
                            bool for_splice = true);
     int chunk_width(int n, int k) const;
+    // The widest piece of `width` (a multiple of lanes dividing it) that `fits`; 0 if none.
+    int widest_piece(int width, const std::function<bool(int)>& fits) const {
+        for (int w = width; w >= L_; w -= L_)
+            if (width % w == 0 && fits(w)) return w;
+        return 0;
+    }
+    // Refuses a workload no split fits: names the SRAM depth fields and the rows it needs.
+    [[noreturn]] void refuse_depth(const std::string& what, int need) const;
+
+    // ---- heads narrower than a lane vector ---------------------------------
+    // A head's width on the tile: head_dim rounded up to a multiple of lanes. The
+    // extra columns of Q, K, V and the context are zero (zero weight rows and bias
+    // entries; the output projection's matching input columns are zero), so every
+    // integer dot product, and every code, is what the unpadded head gives.
+    int head_width() const { return (cfg_.head_dim() + L_ - 1) / L_ * L_; }
+    // W with each head's `head_dim` output rows padded to head_width() (Q, K, V).
+    const model::Linear& head_rows(const model::Linear& W, const std::string& name);
+    // W with its input columns padded: per head (`per_head`, the output projection)
+    // or at the end (to `cols`, the embedding projection's input).
+    const model::Linear& padded_cols(const model::Linear& W, const std::string& name, bool per_head, int cols);
     // Lowerer::linear for the embedding projection and the poolers: x F32 or
     // bands, y bands (spliced) or F32 (decoded: the CPU's classifier input).
     void linear(uint32_t x, const model::Linear& W, const std::string& wname, uint32_t y, const std::string& x_key,
@@ -108,6 +132,7 @@ protected:
     const int depth_;  // rows of the decoder SRAMs (mask and input alike)
     std::map<uint32_t, std::vector<uint32_t>> af_depth_;  // compile-time packed rows per block
     std::map<std::string, Weights> weight_cache_;
+    std::map<std::string, model::Linear> padded_;  // head_rows / padded_cols, by name
     std::map<std::string, uint64_t> aux_addr_;
     std::map<std::string, uint32_t> table_cache_;
     std::set<uint32_t> dense_;  // tensors whose blocks are dense streams

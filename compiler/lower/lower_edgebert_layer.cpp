@@ -18,8 +18,10 @@ void EdgebertLowerer::attention(int, uint32_t, uint32_t, uint32_t, uint32_t) {
 }
 
 std::vector<uint8_t> EdgebertLowerer::activation_table(int in_bias, int out_bias) const {
-    std::vector<uint8_t> t(256);
-    for (int c = 0; c < 256; ++c) {
+    // 256 entries (the table is indexed by a code byte); codes of a narrower format
+    // occupy the first 2^total_bits, the rest never occur and map to zero.
+    std::vector<uint8_t> t(256, 0);
+    for (int c = 0; c < (1 << tile_.act_format.total_bits); ++c) {
         const double x = num::af_decode(static_cast<uint8_t>(c), tile_.act_format, in_bias);
         t[size_t(c)] = num::af_encode(model::activation(cfg_.hidden_act, static_cast<float>(x)), tile_.act_format,
                                       out_bias);
@@ -46,61 +48,79 @@ void EdgebertLowerer::ensure_span_mask() {
 
 // V_h^T = W_v,h X^T + b_v,h, band by band: W_v's head block is the A operand
 // (decoder 0), a band of x the B operand (decoder 1), so the tile writes V^T
-// directly and the CPU transposes nothing. Returns d x S in d x lanes chunks.
+// directly and the CPU transposes nothing. `W` has heads of head_width() rows.
+// The head's block is split in row pieces when it does not fit decoder 0 (8
+// lanes hold half the bytes a row of 16 does); returns d x S in pieces x lanes
+// chunks, spliced into one block by the caller.
 uint32_t EdgebertLowerer::v_transposed(int layer, int head, uint32_t x, int x_bias, const model::Linear& W) {
-    const int S = seq_, K = cfg_.hidden_size, d = cfg_.head_dim();
-    const Weights& wt = weights(W, "value", d);
+    const int S = seq_, K = cfg_.hidden_size, dp = head_width();
+    // The widest piece whose weights and bias fit decoder 0 and whose results fit beside two bands in decoder 1.
+    const int dv = widest_piece(dp, [&](int w) { return w * K / L_ + w <= depth_ && 2 * K + 2 * w <= depth_; });
+    if (!dv)
+        refuse_depth(fmt::format("attention: a head's value weights ({} x {}) beside two bands", dp, K),
+                     std::max(K + L_, 2 * K + 2 * L_));
+    const int pieces = dp / dv;
+    const Weights& wt = weights(W, "value", dv);
     const int vb = bias_for(calib(key(layer, "v")));
     // The bias per output row (feature), broadcast over a band's columns.
-    auto it = weight_cache_.find("value.bias_vT");
+    const std::string bname = fmt::format("value.bias_vT.{}", dv);
+    auto it = weight_cache_.find(bname);
     if (it == weight_cache_.end()) {
-        std::vector<float> b(size_t(K) * L_);
-        for (int f = 0; f < K; ++f)
+        const int rows = static_cast<int>(W.bias.size());
+        std::vector<float> b(size_t(rows) * L_);
+        for (int f = 0; f < rows; ++f)
             for (int c = 0; c < L_; ++c) b[size_t(f) * L_ + c] = W.bias.data[size_t(f)];
         Weights bt;
-        bt.bias = af_tensor("value.bias_vT", K, L_, d, L_, wt.b_bias, b.data());
-        it = weight_cache_.emplace("value.bias_vT", bt).first;
+        bt.bias = af_tensor(bname, rows, L_, dv, L_, wt.b_bias, b.data());
+        it = weight_cache_.emplace(bname, bt).first;
     }
     const uint32_t bias_vt = it->second.bias;
-    const uint32_t vt = af_tensor(fmt::format("L{}.h{}.vT.chunks", layer, head), d, S, d, L_, vb);
+    const uint32_t vt = af_tensor(fmt::format("L{}.h{}.vT.chunks", layer, head), dp, S, dv, L_, vb);
     if (dense_chunks()) dense_.insert(vt);
-    const uint32_t vw = static_cast<uint32_t>(d * K / L_), vx = static_cast<uint32_t>(K), vo = static_cast<uint32_t>(d);
-    if (vw + vo > static_cast<uint32_t>(depth_) || 2 * vx + 2 * vo > static_cast<uint32_t>(depth_))
-        throw ShapeError(fmt::format("attention: a head's value weights ({} x {}) and two bands do not fit the "
-                                     "tile's {}-row SRAMs", d, K, depth_));
-    load_block(wt.w, head, 0, 0, 0, true, fmt::format("W_v head {}", head));
-    load_block(bias_vt, head, 0, 0, vw, true, "b_v head (per row)");
-    load_block(x, 0, 0, 1, 0, true, "x band 0");
+    const uint32_t vw = static_cast<uint32_t>(dv * K / L_), vx = static_cast<uint32_t>(K), vo = static_cast<uint32_t>(dv);
     const int bands_n = S / L_;
-    for (int i = 0; i < bands_n; ++i) {
-        const std::string note = fmt::format("V^T head {} columns {}", head, i);
-        matmul(static_cast<uint32_t>(d), L_, K, 0, static_cast<uint32_t>(i % 2) * vx, 1, 2 * vx, wt.w_bias, x_bias,
-               vb, 0, false, note);
-        if (i + 1 < bands_n)
-            load_block(x, i + 1, 0, 1, static_cast<uint32_t>((i + 1) % 2) * vx, true,
-                       fmt::format("prefetch x band {}", i + 1));
-        b_.eb_wait(false, EB_CAT_COMPUTE);
-        sfu(EB_SFU_ELEMENT_ADD, 1, static_cast<uint32_t>(d), vw, 2 * vx, 1, 2 * vx + vo, wt.b_bias, vb, vb, 0, 0, -10,
-            -10, 0, -10, note + " + bias", dense_chunks());
-        store_block(vt, 0, i, 1, 2 * vx + vo, "V^T chunk");
+    for (int pc = 0; pc < pieces; ++pc) {
+        const int blk = head * pieces + pc;
+        load_block(wt.w, blk, 0, 0, 0, true, fmt::format("W_v head {}{}", head, pieces > 1 ? fmt::format(" piece {}", pc) : ""));
+        load_block(bias_vt, blk, 0, 0, vw, true, "b_v head (per row)");
+        load_block(x, 0, 0, 1, 0, true, "x band 0");
+        for (int i = 0; i < bands_n; ++i) {
+            const std::string note = fmt::format("V^T head {} rows {} columns {}", head, pc, i);
+            matmul(static_cast<uint32_t>(dv), L_, K, 0, static_cast<uint32_t>(i % 2) * vx, 1, 2 * vx, wt.w_bias,
+                   x_bias, vb, 0, false, note);
+            if (i + 1 < bands_n)
+                load_block(x, i + 1, 0, 1, static_cast<uint32_t>((i + 1) % 2) * vx, true,
+                           fmt::format("prefetch x band {}", i + 1));
+            b_.eb_wait(false, EB_CAT_COMPUTE);
+            sfu(EB_SFU_ELEMENT_ADD, 1, static_cast<uint32_t>(dv), vw, 2 * vx, 1, 2 * vx + vo, wt.b_bias, vb, vb, 0, 0,
+                -10, -10, 0, -10, note + " + bias", dense_chunks());
+            store_block(vt, pc, i, 1, 2 * vx + vo, "V^T chunk");
+        }
     }
     return vt;
 }
 
 uint32_t EdgebertLowerer::attention_block(int l, uint32_t x, int x_bias, const model::AlbertLayerWeights& L) {
-    const int S = seq_, H = cfg_.hidden_size, d = cfg_.head_dim(), heads = cfg_.num_attention_heads;
-    const int shift = static_cast<int>(std::lround(std::log2(std::sqrt(static_cast<double>(d)))));
-    if (d % L_ || std::ldexp(1.0, 2 * shift) != d)
-        throw ShapeError(fmt::format("attention: head dimension {} must be a multiple of {} and a power of 4 (the "
-                                     "1/sqrt(d) scale is the matmul's right shift)", d, L_));
+    const int S = seq_, H = cfg_.hidden_size, heads = cfg_.num_attention_heads;
+    const int d0 = cfg_.head_dim(), d = head_width();  // d: the head's width on the tile (zero-padded to lanes)
+    const int shift = static_cast<int>(std::lround(std::log2(std::sqrt(static_cast<double>(d0)))));
+    if (std::ldexp(1.0, 2 * shift) != d0)
+        throw ShapeError(fmt::format("attention: head dimension {} must be a power of 4 (the 1/sqrt(d) scale is the "
+                                     "matmul's right shift)", d0));
     // Decoder 1 holds a head's K (S x d) and V^T (d x S) and, with padding, the
     // key mask (one band of scores); decoder 0 a band's Q, scores, masked
     // scores, probabilities and context.
     const bool padded = has_padding();
     const int dec1_rows = 2 * S * d / L_ + (padded ? S : 0);
     if (dec1_rows > depth_ || 2 * d + 3 * S > depth_)
-        throw ShapeError(fmt::format("attention: {} tokens need {} rows of decoder 1 for a head's K and V^T{}, the "
-                                     "tile has {}", S, dec1_rows, padded ? " and the padding mask" : "", depth_));
+        refuse_depth(fmt::format("attention over {} tokens (a head's K and V^T{} in decoder 1; a band's Q, scores, "
+                                 "probabilities and context in decoder 0)", S, padded ? " and the padding mask" : ""),
+                     std::max(dec1_rows, 2 * d + 3 * S));
+    const model::Linear &Wq = head_rows(L.query, "query"), &Wk = head_rows(L.key, "key"),
+                        &Wv = head_rows(L.value, "value");
+    // Q and K chunks: a head's columns, or a split of them when its weight block does not fit.
+    const int rq = widest_piece(d, [&](int w) { return w * H / L_ + 2 * w <= depth_; });
+    if (!rq) refuse_depth(fmt::format("attention: Q and K projections of {} features", H), H + 2 * L_);
     const int qb = bias_for(calib(key(l, "q"))), kb = bias_for(calib(key(l, "k")));
     // With padding, a padded key's score saturates to the most negative value of
     // the scores' format: the range is widened so that it lies at least 8 below
@@ -114,16 +134,21 @@ uint32_t EdgebertLowerer::attention_block(int l, uint32_t x, int x_bias, const m
     const std::string p = fmt::format("L{}.", l);
 
     b_.region(l, EB_MOD_ATTENTION, "q_proj");
-    const uint32_t qc = linear_chunks(x, L.query, "query", d, x_bias, qb, p + "q.chunks");
+    uint32_t qc = linear_chunks(x, Wq, "query", rq, x_bias, qb, p + "q.chunks");
+    if (rq != d) {  // split heads: their Q spliced back into one block per band and head
+        const uint32_t qh = af_tensor(p + "q.heads", S, heads * d, L_, d, qb);
+        gather(qc, qh, 0, 0, kNoTensor, "Q: a head's columns per band");
+        qc = qh;
+    }
     b_.region(l, EB_MOD_ATTENTION, "k_proj");
-    const uint32_t kc = linear_chunks(x, L.key, "key", d, x_bias, kb, p + "k.chunks");
+    const uint32_t kc = linear_chunks(x, Wk, "key", rq, x_bias, kb, p + "k.chunks");
     b_.region(l, EB_MOD_ATTENTION, "v_proj");
     std::vector<uint32_t> vtc;
-    for (int h = 0; h < heads; ++h) vtc.push_back(v_transposed(l, h, x, x_bias, L.value));
+    for (int h = 0; h < heads; ++h) vtc.push_back(v_transposed(l, h, x, x_bias, Wv));
 
     b_.region(l, EB_MOD_ATTENTION, "attention_heads");
     ensure_span_mask();
-    const uint32_t ctxc = af_tensor(p + "ctx.chunks", S, H, L_, d, cb);
+    const uint32_t ctxc = af_tensor(p + "ctx.chunks", S, heads * d, L_, d, cb);
     if (dense_chunks()) dense_.insert(ctxc);
     const uint32_t q_row = 0, s_row = static_cast<uint32_t>(d), m_row = s_row + static_cast<uint32_t>(S),
                    p_row = m_row + static_cast<uint32_t>(S), c_row = p_row + static_cast<uint32_t>(S);
@@ -158,7 +183,7 @@ uint32_t EdgebertLowerer::attention_block(int l, uint32_t x, int x_bias, const m
             store_block(ctxc, i, h, 0, c_row, "ctx_h band");
         }
     }
-    const uint32_t ctx = bands(p + "ctx", S, H, cb);
+    const uint32_t ctx = bands(p + "ctx", S, heads * d, cb);
     gather(ctxc, ctx, 0, 0, kNoTensor, "context rows (heads spliced)");
     return ctx;
 }
@@ -213,8 +238,10 @@ bool EdgebertLowerer::lower_layer(int l, uint32_t& h, const std::string& in_key)
     const uint32_t ctx = attention_block(l, h, hb, L);
     b_.region(l, EB_MOD_POST_PROCESSING, "out_proj");
     const int cb = b_.tensor_at(ctx).exp_bias, apb = bias_for(calib(key(l, "attn_proj")));
-    const uint32_t apc = linear_chunks(ctx, L.attn_dense, "attn_dense", chunk_width(H, H), cb, apb,
-                                       p + "attn_proj.chunks");
+    // The context has head_width() columns per head: the projection's weights get matching zero columns.
+    const int ctx_cols = cfg_.num_attention_heads * head_width();
+    const uint32_t apc = linear_chunks(ctx, padded_cols(L.attn_dense, "attn_dense", true, ctx_cols), "attn_dense",
+                                       chunk_width(H, ctx_cols), cb, apb, p + "attn_proj.chunks");
     const uint32_t ap = bands(p + "attn_proj", S, H, apb);
     gather(apc, ap, 0, 0, kNoTensor, "attention output rows");
     b_.region(l, EB_MOD_POST_PROCESSING, "residual_layer_norm");

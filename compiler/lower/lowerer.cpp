@@ -303,9 +303,9 @@ void Lowerer::host_free(uint32_t slot) {
 uint32_t Lowerer::head(uint32_t h, const model::Linear& pooler, const model::Linear& classifier,
                        const std::string& name, const std::string& in_key, const std::string& pool_key, uint32_t slot) {
     const int H = cfg_.hidden_size;
-    // The EdgeBERT tile computes at least 16 rows; the [CLS] row is the first.
-    const int rows = opt_.target == Target::Edgebert ? std::min(seq_, 16) : 1;
-    // The pooler's [CLS] row only: the EdgeBERT tile computes 16 rows, one is decoded.
+    // The EdgeBERT tile computes a band of `lanes` rows; the [CLS] row is the first.
+    const int rows = opt_.target == Target::Edgebert ? std::min(seq_, soc_.edgebert.lanes) : 1;
+    // The pooler's [CLS] row only: the EdgeBERT tile computes a band, one row is decoded.
     const uint32_t pooled_rows = f32(name + ".pooled", 1, H);
     linear(view(h, 0, 0, rows, H, name + ".in"), pooler, name, pooled_rows, in_key, pool_key);
     const uint32_t pooled = view(pooled_rows, 0, 0, 1, H, name + ".cls");

@@ -63,8 +63,9 @@ static uint8_t bytes_a[4096] __attribute__((aligned(16))), bytes_b[4096] __attri
 static float ma[32 * 64], mc[32 * 64];
 static int32_t im_a[16 * 64], im_b[64 * 16], im_c[16 * 16];
 #define BM_VECTORS 64 /* one AF block of BM_VECTORS x lanes codes */
-static uint8_t bm_codes[BM_VECTORS * 32], bm_mask[BM_VECTORS * 4], bm_rows[BM_VECTORS * 32], bm_image[BM_VECTORS * 36],
-    bm_back[BM_VECTORS * 32];
+static uint8_t bm_codes[BM_VECTORS * EB_K_MAX_LANES], bm_mask[BM_VECTORS * EB_K_MAX_LANES / 8],
+    bm_rows[BM_VECTORS * EB_K_MAX_LANES], bm_image[BM_VECTORS * (EB_K_MAX_LANES + EB_K_MAX_LANES / 8)],
+    bm_back[BM_VECTORS * EB_K_MAX_LANES];
 
 static float uniform(uint32_t* seed) {
     *seed = *seed * 1664525u + 1013904223u;
@@ -238,7 +239,7 @@ int main(void) {
         s_platform.llc_ctrl_base = d->llc_ctrl_base;
         s_platform.lanes = (uint32_t)d->lanes;
     }
-    const int lanes = s_platform.lanes >= 8 && s_platform.lanes <= 32 ? (int)s_platform.lanes : 16;
+    const int lanes = s_platform.lanes >= 8 && s_platform.lanes <= 64 ? (int)s_platform.lanes : 16;
     /* Inputs like layer-normed activations: pseudo-random, about N(0, 1) (a
      * sum of four uniforms); the software functions and the codecs take
      * value-dependent paths, so the inputs' spread matters. */
@@ -283,8 +284,8 @@ int main(void) {
     {
         enum { CHUNKS = 4, ROWS = 4, ROW_VECTORS = 4 }; /* CHUNKS * ROWS * ROW_VECTORS = BM_VECTORS */
         static const uint8_t* sm[CHUNKS];
-        static const uint8_t* cur[CHUNKS][32];
-        static uint8_t* dcur[32];
+        static const uint8_t* cur[CHUNKS][EB_K_MAX_LANES];
+        static uint8_t* dcur[EB_K_MAX_LANES];
         const size_t mbytes = eb_k_bitmask_mask_bytes(BM_VECTORS, lanes);
         (void)eb_k_bitmask_encode(bm_codes, BM_VECTORS, lanes, 0x7F, bm_image, bm_image + mbytes);
         uint64_t moved = 0;

@@ -25,8 +25,8 @@ DecodedOperand decode_bitmask(const Sram& input_sram, const Sram& mask_sram, int
     const int depth = input_sram.rows();
     for (int v = 0; v < num_vectors; ++v) {
         const uint8_t* w = mask_sram.row(mask_base + v);
-        uint32_t mask = 0;
-        for (int b = 0; b < wbytes; ++b) mask |= static_cast<uint32_t>(w[b]) << (8 * b);
+        uint64_t mask = 0;  // up to 64 lanes: an 8-byte word
+        for (int b = 0; b < wbytes; ++b) mask |= static_cast<uint64_t>(w[b]) << (8 * b);
         if (mask == 0) {
             out.zero_vector[v] = 1;
             continue;

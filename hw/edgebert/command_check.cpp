@@ -19,24 +19,18 @@ namespace {
 
 using Named = std::vector<std::pair<std::string, uint32_t>>;
 
-// Field access on a register file.
+// Field access on a register file, in the tile's register layout.
 class Regs {
 public:
-    explicit Regs(const RegisterFile& r) : r_(r) {}
-    uint32_t operator()(const char* name) const {
-        for (int i = 0; i < regs::kNumRegisterFields; ++i) {
-            const auto& f = regs::kRegisterFields[i];
-            if (std::strcmp(f.name, name) == 0)
-                return static_cast<uint32_t>(regs::field_value(r_[f.offset / 4], f.lsb, f.width, false));
-        }
-        throw std::logic_error(std::string("unknown register field ") + name);
-    }
+    Regs(const RegisterFile& r, regs::RegisterLayout l) : r_(r), l_(l) {}
+    uint32_t operator()(const char* name) const { return regs::decode_field(l_, r_.data(), name); }
     std::pair<std::string, uint32_t> named(const char* name) const { return {name, (*this)(name)}; }
     uint32_t word(uint32_t offset) const { return r_[offset / 4]; }
     int i(const char* name) const { return static_cast<int>((*this)(name)); }
 
 private:
     const RegisterFile& r_;
+    regs::RegisterLayout l_;
 };
 
 int mod(int v, int n) { return ((v % n) + n) % n; }
@@ -256,6 +250,11 @@ void plan_sfu(const EdgebertTileConfig& cfg, const Regs& f, CommandPlan& p) {
         add(p, ErrorCause::kBadDims, HwEffect::Refused,
             fmt::format("num_vector <= {} and num_timestep <= {}", cfg.max_num_vector, cfg.max_num_timestep),
             "beyond this configuration's limits: refused in both modes", shape);
+    } else if (j.num_vector * cfg.lanes > fn::kSfuMaxRowLen) {  // lanes 64: max_num_vector's default stays below
+        add(p, ErrorCause::kBadDims, HwEffect::Refused,
+            fmt::format("num_vector x lanes = {} x {} must not exceed the {}-element rows the SFU's accumulators "
+                        "hold", j.num_vector, cfg.lanes, fn::kSfuMaxRowLen),
+            "beyond this configuration's limits: refused in both modes", shape);
     }
     // The fields the operation uses (the list per command in docs/register-map.md
     // is checked against this by tests/unit/edgebert/test_register_map_commands.cpp).
@@ -387,7 +386,7 @@ bool ranges_conflict(const EdgebertTileConfig& cfg, const std::vector<SramRange>
 CommandPlan plan_command(const EdgebertTileConfig& cfg, const RegisterFile& regs, uint32_t command) {
     CommandPlan p;
     p.command = command;
-    const Regs f(regs);
+    const Regs f(regs, cfg.register_layout());
     const bool ext = command == regs::kCmdLut && cfg.sfu_lut;  // the extension, when configured
     if (command == regs::kCmdNone || (command > regs::kMaxCommand && !ext)) {
         const std::string check =

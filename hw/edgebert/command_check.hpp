@@ -26,12 +26,20 @@
 #include <vector>
 
 #include "hw/edgebert/functional/matmul.hpp"
+#include "hw/edgebert/register_layout.hpp"
 #include "hw/edgebert/register_map.hpp"
 #include "hw/edgebert/tile_config.hpp"
 
 namespace edgebert::hw {
 
-using RegisterFile = std::array<uint32_t, regs::kNumRegisters>;
+// The published registers and the extension registers of the extended layout
+// (index = offset / 4; a published tile never writes the extension words).
+using RegisterFile = std::array<uint32_t, regs::kNumRegisters + regs::kNumExtRegisters>;
+// The extension registers hold high bits for the next command only: cleared at
+// every command write (after decoding) and by a soft reset.
+inline void clear_extension_registers(RegisterFile& r) {
+    for (uint32_t i = regs::kNumRegisters; i < r.size(); ++i) r[i] = 0;
+}
 
 // The SRAMs of the tile.
 enum class SramId { Input0, Mask0, Input1, Mask1, Aux };

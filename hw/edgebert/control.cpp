@@ -1,5 +1,7 @@
 #include "hw/edgebert/control.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -15,7 +17,8 @@ using regs::ErrorCause;
 
 Control::Control(sc_core::sc_module_name name, const EdgebertTileConfig& cfg, const TileBlocks& blocks)
     : sc_module(name), cfg_socket("cfg_socket"), irq("irq", false), dma_command("dma_command", 0),
-      compute_command("compute_command", 0), error_cause("error_cause", 0), cfg_(cfg), b_(blocks) {
+      compute_command("compute_command", 0), error_cause("error_cause", 0), cfg_(cfg),
+      window_bytes_(regs::window_bytes(cfg.register_layout())), b_(blocks) {
     cfg_socket.register_b_transport(this, &Control::b_transport);
     SC_HAS_PROCESS(Control);
     SC_THREAD(dma_thread);
@@ -48,6 +51,7 @@ void Control::write_register(uint32_t offset, uint32_t value) {
                 cause_ = ErrorCause::kNone;
                 dma_done_ = compute_done_ = false;
                 error_cause.write(0);
+                clear_extension_registers(regs_);
             }
             if (value & regs::ctrl::kDmaDoneBit) dma_done_ = false;
             if (value & regs::ctrl::kComputeDoneBit) compute_done_ = false;
@@ -56,18 +60,32 @@ void Control::write_register(uint32_t offset, uint32_t value) {
         case regs::kCommand:
             regs_[offset / 4] = value;
             issue(value);
+            clear_extension_registers(regs_);  // decoded by issue(): they served this command
             return;
         default: regs_[offset / 4] = value;
     }
 }
 
-uint32_t Control::peek(uint32_t offset) const { return read_register(offset & ~3u); }
-void Control::poke(uint32_t offset, uint32_t value) { write_register(offset & ~3u, value); }
+namespace {
+uint32_t checked_offset(const EdgebertTileConfig& cfg, uint32_t offset) {
+    const auto layout = cfg.register_layout();
+    if (offset >= regs::window_bytes(layout))
+        throw Error(fmt::format("EdgeBERT tile: register offset 0x{:x} is beyond the {} register layout's window "
+                                "(0x{:x} bytes)", offset, regs::register_layout_name(layout),
+                                regs::window_bytes(layout)));
+    return offset & ~3u;
+}
+}  // namespace
+
+uint32_t Control::peek(uint32_t offset) const { return read_register(checked_offset(cfg_, offset)); }
+void Control::poke(uint32_t offset, uint32_t value) { write_register(checked_offset(cfg_, offset), value); }
 
 void Control::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
     const uint64_t addr = trans.get_address();
-    if (trans.get_data_length() != 4 || (addr & 3) || addr >= regs::kWindowBytes) {
-        trans.set_response_status(addr >= regs::kWindowBytes ? tlm::TLM_ADDRESS_ERROR_RESPONSE
+    // The published layout decodes 0x00-0x7C, the extended one also its extension registers.
+    const uint64_t window = window_bytes_;
+    if (trans.get_data_length() != 4 || (addr & 3) || addr >= window) {
+        trans.set_response_status(addr >= window ? tlm::TLM_ADDRESS_ERROR_RESPONSE
                                                              : tlm::TLM_BURST_ERROR_RESPONSE);
         return;
     }

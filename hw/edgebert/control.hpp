@@ -129,8 +129,9 @@ private:
 
 
     const EdgebertTileConfig& cfg_;
+    const uint32_t window_bytes_;  // registers the layout decodes (regs::window_bytes)
     TileBlocks b_;
-    std::array<uint32_t, regs::kNumRegisters> regs_{};
+    RegisterFile regs_{};
     uint32_t status_ = 0;         // hardware-written kStatus
     regs::ErrorCause cause_ = regs::ErrorCause::kNone;
     bool error_ = false;

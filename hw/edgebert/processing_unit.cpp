@@ -14,24 +14,33 @@ ProcessingUnit::ProcessingUnit(sc_core::sc_module_name name, const EdgebertTileC
 
 MatmulTiming ProcessingUnit::timing(const EdgebertTileConfig& cfg, const fn::MatmulParams& p,
                                     const std::vector<uint8_t>& a_zero, const std::vector<uint8_t>& b_zero) {
-    const int L = cfg.lanes;
-    const int kb_count = p.m / L, ib_count = p.n0 / L, jb_count = p.n1 / L;
-    // Non-zero vectors per (row block, column block) of A and of B.
-    auto count_nonzero = [&](const std::vector<uint8_t>& zero, int row_blocks) {
+    const int L = cfg.lanes, V = cfg.num_vmacs;
+    // Output tile: R rows of A by V columns of B (each VMAC owns one B vector per
+    // k-step; R >= L so that the encoder drains whole vectors). V = L is the
+    // published 16 x 16 array.
+    const int R = std::max(L, V);
+    const int kb_count = p.m / L;
+    const int ib_count = (p.n0 + R - 1) / R, jb_count = (p.n1 + V - 1) / V;
+    // Non-zero vectors per (row block, column block) of A (blocks of R rows) and of B (blocks of V rows).
+    auto count_nonzero = [&](const std::vector<uint8_t>& zero, int rows, int block, int row_blocks) {
         std::vector<int> nz(static_cast<size_t>(row_blocks) * kb_count, 0);
-        for (int rb = 0; rb < row_blocks; ++rb)
-            for (int r = 0; r < L; ++r)
-                for (int kb = 0; kb < kb_count; ++kb)
-                    nz[static_cast<size_t>(rb) * kb_count + kb] +=
-                        !zero[static_cast<size_t>(rb * L + r) * kb_count + kb];
+        for (int r = 0; r < rows; ++r)
+            for (int kb = 0; kb < kb_count; ++kb)
+                nz[static_cast<size_t>(r / block) * kb_count + kb] += !zero[static_cast<size_t>(r) * kb_count + kb];
         return nz;
     };
-    const auto nza = count_nonzero(a_zero, ib_count), nzb = count_nonzero(b_zero, jb_count);
+    const auto nza = count_nonzero(a_zero, p.n0, R, ib_count), nzb = count_nonzero(b_zero, p.n1, V, jb_count);
     const auto& t = cfg.timing;
+    // The encoder drains a tile's rows x cols results, a vector of L per cycle.
+    auto drain = [&](int rows, int cols) {
+        return static_cast<uint64_t>((rows * cols + L - 1) / L) * static_cast<uint64_t>(t.encoder_cycles_per_vector);
+    };
     MatmulTiming out;
-    uint64_t steps = 0;
+    uint64_t steps = 0, last_drain = 0;
     for (int ib = 0; ib < ib_count; ++ib) {
+        const int rows = std::min(R, p.n0 - ib * R);  // edge tiles count their actual rows
         for (int jb = 0; jb < jb_count; ++jb) {
+            const int cols = std::min(V, p.n1 - jb * V);
             uint64_t tile = 0;
             for (int kb = 0; kb < kb_count; ++kb) {
                 const int na = nza[static_cast<size_t>(ib) * kb_count + kb];
@@ -39,19 +48,16 @@ MatmulTiming ProcessingUnit::timing(const EdgebertTileConfig& cfg, const fn::Mat
                 const uint64_t load = static_cast<uint64_t>(std::max({1, na, nb}));
                 tile += t.overlap_load_compute ? load : load + static_cast<uint64_t>(std::max(1, na)) + 1;
                 out.vector_ops += static_cast<uint64_t>(na) * nb;
-                out.gated_vector_ops += static_cast<uint64_t>(L) * L - static_cast<uint64_t>(na) * nb;
+                out.gated_vector_ops += static_cast<uint64_t>(rows) * cols - static_cast<uint64_t>(na) * nb;
                 ++out.k_steps;
             }
-            if (!t.overlap_load_compute)
-                tile += static_cast<uint64_t>(t.matmul_pipeline_depth) +
-                        static_cast<uint64_t>(L) * t.encoder_cycles_per_vector;
+            last_drain = drain(rows, cols);
+            if (!t.overlap_load_compute) tile += static_cast<uint64_t>(t.matmul_pipeline_depth) + last_drain;
             steps += tile;
         }
     }
     out.cycles = steps;
-    if (t.overlap_load_compute)
-        out.cycles += static_cast<uint64_t>(t.matmul_pipeline_depth) +
-                      static_cast<uint64_t>(L) * t.encoder_cycles_per_vector;
+    if (t.overlap_load_compute) out.cycles += static_cast<uint64_t>(t.matmul_pipeline_depth) + last_drain;
     return out;
 }
 

@@ -1,20 +1,25 @@
-// Processing unit (PU): input setup, 16 VMACs x 16 lanes (256 MACs/cycle),
-// accumulators and the encoder back to bitmask form. Runs command 7 (matmul):
+// Processing unit (PU): input setup, num_vmacs VMACs of `lanes` MACs each (16 x 16 =
+// 256 MACs/cycle in the published design), accumulators and the encoder back to
+// bitmask form. Runs command 7 (matmul):
 //   C (N0 x N1) = A (N0 x M, decoder 0) . B^T (B is N1 x M, decoder 1)
 // and writes C into decoder flip_mem at the output bases (bitmask-compressed, or a
 // dense stream with the dense_results extension: the encoder's cycles are the same).
 //
 // The arithmetic is computed in bulk by the functional model (fn::matmul),
-// and the cycles the datapath would take are charged (docs/tile-timing.md):
-//   per 16x16 output tile (ib, jb), per k-step kb (M/16 of them):
-//     nA = non-zero A vectors of rows ib*16.. in column block kb (zero ones are skipped: the
-//          decoder sees mask word 0 and the VMAC row is gated)
-//     nB = non-zero B vectors likewise (zero weights vectors gate their VMAC)
-//     overlapped (default): step = max(1, nA, nB)       load of the next step hides under compute
+// and the cycles the datapath would take are charged (docs/tile-timing.md).
+// With L lanes and V VMACs the output tile is R = max(L, V) rows of A by V
+// columns of B (the accumulator buffer is R x V); per output tile (ib, jb), per
+// k-step kb (M/L of them):
+//     nA = non-zero A vectors of the tile's rows in column block kb (zero ones are skipped:
+//          the decoder sees mask word 0 and the VMAC row is gated)
+//     nB = non-zero B vectors of the tile's columns likewise (zero weight vectors gate their VMAC)
+//     overlapped (default): step = max(1, nA, nB)       V weight vectors load under the previous step
 //     not overlapped:       step = max(1, nA, nB) + max(1, nA) + 1   load, compute, accumulate
-//   overlapped:     cycles = depth + sum(steps) + 16 * enc           encoder drains the last tile
-//   not overlapped: cycles = sum over tiles (sum(steps) + depth + 16 * enc)
-// Dense operands, overlapped: N0*N1*M / 256 + depth + 16 * enc.
+//   overlapped:     cycles = depth + sum(steps) + drain        the encoder drains the last tile
+//   not overlapped: cycles = sum over tiles (sum(steps) + depth + drain)
+//   drain = ceil(rows x cols / L) * enc (R x V / L vectors for a whole tile)
+// Edge tiles (N0 not a multiple of R, N1 of V) count their actual rows.
+// Dense operands, overlapped: N0*N1*M / (L*V) + depth + R*V/L * enc.
 #pragma once
 
 #include <systemc>
@@ -36,7 +41,7 @@ class Adpll;
 struct MatmulTiming {
     uint64_t cycles = 0;
     uint64_t k_steps = 0;
-    uint64_t vector_ops = 0;         // 16-lane dot products issued (both vectors non-zero)
+    uint64_t vector_ops = 0;         // lane-wide dot products issued (both vectors non-zero)
     uint64_t gated_vector_ops = 0;   // dot products skipped or gated by a zero vector
 };
 

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "common/error.hpp"
 #include "common/json_reader.hpp"
+#include "hw/edgebert/functional/sfu_ops.hpp"
 
 namespace edgebert::hw {
 
@@ -18,13 +21,66 @@ int EdgebertTileConfig::accum_bits_never_saturate() const {
     return static_cast<int>(std::ceil(std::log2(max_sum + 1.0))) + 1;
 }
 
+namespace {
+// Sets the limits not given explicitly (n, m, nv, nt: given) to the defaults of
+// the layout the sizes and the given limits need.
+void derive_limits(EdgebertTileConfig& c, bool n, bool m, bool nv, bool nt) {
+    using regs::RegisterLayout;
+    const int lanes = c.lanes > 0 ? c.lanes : 16;  // a bad lane count: validate names it
+    auto set = [&](RegisterLayout l) {
+        if (!n) c.max_n = static_cast<int>(regs::field_max(l, "n0")) / lanes * lanes;
+        if (!m) c.max_m = static_cast<int>(regs::field_max(l, "m")) / lanes * lanes;
+        if (!nv) c.max_num_vector = std::min(static_cast<int>(regs::field_max(l, "num_vector")),
+                                             fn::kSfuMaxRowLen / lanes);
+        if (!nt) c.max_num_timestep = static_cast<int>(regs::field_max(l, "num_timestep"));
+    };
+    set(RegisterLayout::Published);  // published defaults never select the extended layout
+    set(c.register_layout());
+}
+}  // namespace
+
+regs::RegisterLayout EdgebertTileConfig::register_layout() const {
+    using regs::RegisterLayout;
+    const auto pub = RegisterLayout::Published;
+    const bool wide = input_sram_depth > 4096 || mask_sram_depth > 4096 || aux_sram_depth > 256 ||
+                      max_n > static_cast<int>(regs::field_max(pub, "n0")) ||
+                      max_m > static_cast<int>(regs::field_max(pub, "m")) ||
+                      max_num_vector > static_cast<int>(regs::field_max(pub, "num_vector")) ||
+                      max_num_timestep > static_cast<int>(regs::field_max(pub, "num_timestep"));
+    return wide ? RegisterLayout::Extended : pub;
+}
+
+void EdgebertTileConfig::default_limits() { derive_limits(*this, false, false, false, false); }
+
+num::BiasRange default_bias_range(const num::AdaptivFloatFormat& format) {
+    // The published window where it fits the SFU's operands, else the highest
+    // window of up to 8 biases that does (AF<8,4>: [-13, -10]).
+    EdgebertTileConfig c;
+    c.act_format = format;
+    auto fits = [&](num::BiasRange r) {
+        c.bias_range = r;
+        try {
+            fn::check_sfu_operand_format(c);
+            return true;
+        } catch (const Error&) {
+            return false;
+        }
+    };
+    if (fits(num::kEdgeBertBiasRange)) return num::kEdgeBertBiasRange;
+    for (int hi = num::kEdgeBertBiasRange.max; hi > num::kEdgeBertBiasRange.min - 16; --hi)
+        for (int lo = hi - 7; lo <= hi; ++lo)
+            if (fits({lo, hi})) return {lo, hi};
+    return num::kEdgeBertBiasRange;  // none fits: validate() names the fields
+}
+
 const char* check_mode_name(CheckMode m) { return m == CheckMode::Silicon ? "silicon" : "strict"; }
 
 void EdgebertTileConfig::validate(const std::string& origin) const {
     auto bad = [&](const std::string& field, const std::string& what) {
         throw ConfigError(fmt::format("{}: field 'edgebert.{}' {}", origin, field, what));
     };
-    if (lanes != 8 && lanes != 16 && lanes != 32) bad("lanes", fmt::format("= {} must be 8, 16 or 32", lanes));
+    if (lanes != 8 && lanes != 16 && lanes != 32 && lanes != 64)
+        bad("lanes", fmt::format("= {} must be 8, 16, 32 or 64", lanes));
     if (num_vmacs < 1 || num_vmacs > 64) bad("num_vmacs", fmt::format("= {} is out of range [1, 64]", num_vmacs));
     try {
         act_format.validate();
@@ -32,25 +88,51 @@ void EdgebertTileConfig::validate(const std::string& origin) const {
     } catch (const Error& e) {
         bad("act_format", e.what());
     }
+    if (act_format.total_bits < 4)
+        bad("act_total_bits", fmt::format("= {} is out of range [4, 8]", act_format.total_bits));
+    if (act_format.exp_bits < 2 || act_format.exp_bits > std::min(4, act_format.total_bits - 2))
+        bad("act_exp_bits", fmt::format("= {} is out of range [2, {}] for {}-bit codes (at least one mantissa bit)",
+                                        act_format.exp_bits, std::min(4, act_format.total_bits - 2),
+                                        act_format.total_bits));
+    if (bias_range.max - bias_range.min > 7)
+        bad("bias_max", fmt::format("bias range [{}, {}] has more than the 8 values of the 3-bit bias fields",
+                                    bias_range.min, bias_range.max));
+    try {
+        fn::check_sfu_operand_format(*this);
+    } catch (const Error& e) {
+        bad("bias_min", fmt::format("/ bias_max: [{}, {}] does not fit the format: {}", bias_range.min, bias_range.max,
+                                    e.what()));
+    }
     if (accum_bits < 16 || accum_bits > 62) bad("accum_bits", fmt::format("= {} is out of range [16, 62]", accum_bits));
-    if (input_sram_depth < 16 || input_sram_depth > 65536)
-        bad("input_sram_depth", fmt::format("= {} is out of range [16, 65536]", input_sram_depth));
-    if (mask_sram_depth < 16 || mask_sram_depth > 65536)
-        bad("mask_sram_depth", fmt::format("= {} is out of range [16, 65536]", mask_sram_depth));
+    // Input / mask rows: 16-bit row fields of the extended layout (65536 rows);
+    // below 256 rows no encoder layer's band fits. Aux: 12-bit extended aux rows.
+    if (input_sram_depth < 256 || input_sram_depth > 65536)
+        bad("input_sram_depth", fmt::format("= {} is out of range [256, 65536] rows", input_sram_depth));
+    if (mask_sram_depth < 256 || mask_sram_depth > 65536)
+        bad("mask_sram_depth", fmt::format("= {} is out of range [256, 65536] rows", mask_sram_depth));
     if (aux_sram_depth < 16 || aux_sram_depth > 4096)
-        bad("aux_sram_depth", fmt::format("= {} is out of range [16, 4096]", aux_sram_depth));
-    // Base-address fields are 12 bits (input, mask, output) and 7/8 bits (aux).
-    if (input_sram_depth > 4096 || mask_sram_depth > 4096)
-        bad("input_sram_depth", "exceeds the 12-bit base-address fields of the register map (4096 rows)");
-    if (aux_sram_depth > 256) bad("aux_sram_depth", "exceeds the 8-bit aux base-address fields (256 rows)");
+        bad("aux_sram_depth", fmt::format("= {} is out of range [16, 4096] rows", aux_sram_depth));
     if (axi_data_bits != 32 && axi_data_bits != 64 && axi_data_bits != 128)
         bad("axi_data_bits", fmt::format("= {} must be 32, 64 or 128", axi_data_bits));
     if (max_burst_beats < 1 || max_burst_beats > 256)
         bad("max_burst_beats", fmt::format("= {} is out of range [1, 256] (AXI4)", max_burst_beats));
-    if (max_n % lanes || max_n < lanes || max_n > 1023)
-        bad("max_n", fmt::format("= {} must be a multiple of lanes ({}) in [{}, 1023]", max_n, lanes, lanes));
-    if (max_m % lanes || max_m < lanes || max_m > 4095)
-        bad("max_m", fmt::format("= {} must be a multiple of lanes ({}) in [{}, 4095]", max_m, lanes, lanes));
+    // Limits beyond the published widths select the extended layout; its widths bound them.
+    const auto ext = regs::RegisterLayout::Extended;
+    const int n_top = static_cast<int>(regs::field_max(ext, "n0")), m_top = static_cast<int>(regs::field_max(ext, "m"));
+    if (lanes > 0 && (max_n % lanes || max_n < lanes || max_n > n_top))
+        bad("max_n", fmt::format("= {} must be a multiple of lanes ({}) in [{}, {}] (N0 / N1: 10 bits, {} in the "
+                                 "extended register layout)", max_n, lanes, lanes, n_top, regs::field_width(ext, "n0")));
+    if (lanes > 0 && (max_m % lanes || max_m < lanes || max_m > m_top))
+        bad("max_m", fmt::format("= {} must be a multiple of lanes ({}) in [{}, {}] (M: 12 bits, {} in the extended "
+                                 "register layout)", max_m, lanes, lanes, m_top, regs::field_width(ext, "m")));
+    for (auto [name, v, field] : {std::tuple{"max_num_vector", max_num_vector, "num_vector"},
+                                  {"max_num_timestep", max_num_timestep, "num_timestep"}}) {
+        const int top = static_cast<int>(regs::field_max(ext, field));
+        if (v < 1 || v > top)
+            bad(name, fmt::format("= {} is out of range [1, {}] ({}: 8 bits, {} in the extended register layout)", v,
+                                  top, field, regs::field_width(ext, field)));
+    }
+
     const auto& t = timing;
     for (auto [name, v] : {std::pair{"ii_layer_norm", t.ii_layer_norm}, {"ii_softmax", t.ii_softmax},
                            {"ii_element_add", t.ii_element_add}, {"ii_entropy", t.ii_entropy},
@@ -107,6 +189,7 @@ EdgebertTileConfig parse_edgebert_tile_config(const JsonReader& r) {
     c.num_vmacs = geti(r, "num_vmacs", c.num_vmacs);
     c.act_format.total_bits = geti(r, "act_total_bits", c.act_format.total_bits);
     c.act_format.exp_bits = geti(r, "act_exp_bits", c.act_format.exp_bits);
+    if (!r.has("bias_min") && !r.has("bias_max")) c.bias_range = default_bias_range(c.act_format);
     c.bias_range.min = geti(r, "bias_min", c.bias_range.min);
     c.bias_range.max = geti(r, "bias_max", c.bias_range.max);
     c.accum_bits = geti(r, "accum_bits", c.accum_bits);
@@ -117,6 +200,8 @@ EdgebertTileConfig parse_edgebert_tile_config(const JsonReader& r) {
     c.max_burst_beats = geti(r, "max_burst_beats", c.max_burst_beats);
     c.max_n = geti(r, "max_n", c.max_n);
     c.max_m = geti(r, "max_m", c.max_m);
+    // max_num_vector / max_num_timestep are the fields' maxima in the configuration's layout.
+    derive_limits(c, r.has("max_n"), r.has("max_m"), false, false);
     c.checks = r.get_enum("checks", {"strict", "silicon"}, check_mode_name(c.checks)) == "silicon" ? CheckMode::Silicon
                                                                                            : CheckMode::Strict;
     c.sfu_lut = r.get_bool("sfu_lut", c.sfu_lut);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "hw/edgebert/register_layout.hpp"
 #include "hw/formats/adaptivfloat.hpp"
 
 namespace edgebert {
@@ -70,16 +71,22 @@ struct EdgebertTileConfig {
     num::AdaptivFloatFormat act_format{8, 3};
     num::BiasRange bias_range{-10, -3};  // 3-bit bias fields: exp_bias = field - 10
     int accum_bits = 40;              // signed, saturating; >= 37 never saturates at M <= 4080
-    // Memories (rows; each input/aux row is `lanes` bytes, each mask row one mask word)
+    // Memories (rows; each input/aux row is `lanes` bytes, each mask row one mask word).
+    // Input / mask: [256, 65536] rows, aux: [16, 4096]; beyond 4096 (aux: 256) rows
+    // the tile has the extended register layout (register_layout()).
     int input_sram_depth = 4096;
     int mask_sram_depth = 4096;
     int aux_sram_depth = 256;
     // AXI master
     int axi_data_bits = 64;
     int max_burst_beats = 256;
-    // Register-field limits of the published map (cannot grow without a new map)
-    int max_n = 1008;                 // N0, N1: 10-bit fields, multiples of 16
-    int max_m = 4080;                 // M: 12-bit field, multiple of 16
+    // Register-field limits. Defaults (parse_edgebert_tile_config, default_limits()):
+    // the largest multiple of the lanes the N0 / N1 (published 10 bits) and M (12
+    // bits) fields hold, and the num_vector / num_timestep fields' maxima (8 bits),
+    // in the layout the configuration has; limits beyond the published widths
+    // select the extended layout.
+    int max_n = 1008;                 // N0, N1: multiples of lanes
+    int max_m = 4080;                 // M: multiple of lanes
     int max_num_vector = 255;
     int max_num_timestep = 255;
     CheckMode checks = CheckMode::Strict;
@@ -106,9 +113,22 @@ struct EdgebertTileConfig {
     // Bits the accumulator needs so that no M <= max_m sum of products can saturate.
     int accum_bits_never_saturate() const;
 
+    // Published unless a size or limit needs wider fields (docs/register-map.md,
+    // "Extended layout"): input / mask SRAMs over 4096 rows, aux over 256, or
+    // max_n / max_m / max_num_vector / max_num_timestep over the published widths.
+    regs::RegisterLayout register_layout() const;
+    // Sets max_n, max_m, max_num_vector and max_num_timestep to the defaults of the
+    // layout the SRAM depths need (the largest multiples of the lanes the fields hold).
+    void default_limits();
+
     // Throws ConfigError naming `origin` and the field with its allowed range.
     void validate(const std::string& origin) const;
 };
+
+// The bias window a format gets when the config gives no bias_min / bias_max: the
+// published [-10, -3] where the SFU's Q6.16 operands hold the format exactly, else
+// the highest window (at most 8 biases, the 3-bit fields) that they do.
+num::BiasRange default_bias_range(const num::AdaptivFloatFormat& format);
 
 // Reads the "edgebert" section; absent fields keep the published defaults.
 EdgebertTileConfig parse_edgebert_tile_config(const JsonReader& section);

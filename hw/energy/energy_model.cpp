@@ -11,8 +11,9 @@ namespace {
 
 const std::vector<std::string> kEvents = {"mac_pj",          "gated_mac_pj",      "sram_read_pj_per_bit",
                                           "sram_write_pj_per_bit", "sfu_vector_pj", "dram_pj_per_bit",
-                                          "noc_pj_per_flit_hop", "cpu_pj_per_cycle", "sfu_lut_access_pj"};
-const std::vector<std::string> kBlocks = {"tile", "noc", "cpu"};
+                                          "noc_pj_per_flit_hop", "cpu_pj_per_cycle", "sfu_lut_access_pj",
+                                          "systolic_mac_pj", "systolic_idle_pe_pj"};
+const std::vector<std::string> kBlocks = {"tile", "noc", "cpu", "systolic"};
 
 // A figure is {"value": x, "source": "..."}: the source is required so that no number is unexplained.
 double figure(const JsonReader& section, const std::string& key, std::map<std::string, std::string>& sources) {
@@ -81,13 +82,26 @@ EnergyBreakdown compute_energy(const EnergyConfig& c, const EnergyEvents& e, dou
     const double dram = e.dram_bits * c.event("dram_pj_per_bit") * pj;
     const double noc = e.noc_flit_hops * c.event("noc_pj_per_flit_hop") * pj;
     const double cpu = e.cpu_cycles * c.event("cpu_pj_per_cycle") * pj;
-    const double leak_tile = c.leak("tile") * 1e-3 * s1 * e.seconds;
+    const double leak_tile = e.edgebert_tile ? c.leak("tile") * 1e-3 * s1 * e.seconds : 0.0;
     const double leak_noc = c.leak("noc") * 1e-3 * e.seconds, leak_cpu = c.leak("cpu") * 1e-3 * e.seconds;
-    b.by_class = {{"mac", mac}, {"sram", sram}, {"sfu", sfu}, {"dram", dram}, {"noc", noc}, {"cpu_dynamic", cpu},
-                  {"leakage", leak_tile + leak_noc + leak_cpu}};
-    b.by_block = {{"tile", mac + sram + sfu + leak_tile}, {"dram", dram}, {"noc", noc + leak_noc}, {"cpu", cpu + leak_cpu}};
-    b.dynamic_j = mac + sram + sfu + dram + noc + cpu;
-    b.leakage_j = leak_tile + leak_noc + leak_cpu;
+    // The systolic tile runs at the nominal supply.
+    const double sys_mac = e.systolic_tile ? (e.systolic_macs * c.event("systolic_mac_pj") +
+                                              e.systolic_idle_pe_cycles * c.event("systolic_idle_pe_pj")) * pj
+                                           : 0.0;
+    const double sys_sram = e.systolic_tile ? (e.systolic_buffer_read_bits * c.event("sram_read_pj_per_bit") +
+                                               e.systolic_buffer_write_bits * c.event("sram_write_pj_per_bit")) * pj
+                                            : 0.0;
+    const double leak_sys = e.systolic_tile ? c.leak("systolic") * 1e-3 * e.seconds : 0.0;
+    const double tile_dyn = e.edgebert_tile ? mac + sram + sfu : 0.0;
+    const double tile_mac = e.edgebert_tile ? mac : 0.0, tile_sram = e.edgebert_tile ? sram : 0.0,
+                 tile_sfu = e.edgebert_tile ? sfu : 0.0;
+    b.by_class = {{"mac", tile_mac + sys_mac}, {"sram", tile_sram + sys_sram}, {"sfu", tile_sfu}, {"dram", dram},
+                  {"noc", noc}, {"cpu_dynamic", cpu}, {"leakage", leak_tile + leak_noc + leak_cpu + leak_sys}};
+    b.by_block = {{"dram", dram}, {"noc", noc + leak_noc}, {"cpu", cpu + leak_cpu}};
+    if (e.edgebert_tile) b.by_block["tile"] = tile_dyn + leak_tile;
+    if (e.systolic_tile) b.by_block["systolic"] = sys_mac + sys_sram + leak_sys;
+    b.dynamic_j = tile_dyn + sys_mac + sys_sram + dram + noc + cpu;
+    b.leakage_j = leak_tile + leak_noc + leak_cpu + leak_sys;
     b.total_j = b.dynamic_j + b.leakage_j;
     return b;
 }

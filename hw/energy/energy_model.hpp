@@ -29,18 +29,29 @@ EnergyConfig parse_energy_config(const std::string& json_text, const std::string
 
 // What a program did, for the energy model (from the SoC run's statistics).
 struct EnergyEvents {
+    // Which accelerator tiles count (their dynamic energy and their leakage
+    // over `seconds`): a target's program powers its own tile only.
+    bool edgebert_tile = true, systolic_tile = false;
     double tile_macs = 0, tile_gated_macs = 0;
     double tile_sram_read_bits = 0, tile_sram_write_bits = 0;
     double tile_sfu_vectors = 0;
     double tile_sfu_lut_accesses = 0;  // LUT extension: table reads, one per element (SFU class)
     double dram_bits = 0, noc_flit_hops = 0;
     double cpu_cycles = 0;
+    // The systolic tile (nominal supply, not behind the tile's LDO): MACs of its
+    // PEs, PE-cycles of the compute phase without a MAC (clocked, operand not
+    // valid), and bits through its operand and C buffers.
+    double systolic_macs = 0, systolic_idle_pe_cycles = 0;
+    double systolic_buffer_read_bits = 0, systolic_buffer_write_bits = 0;
     double seconds = 0;  // how long the blocks were powered
 };
 
 struct EnergyBreakdown {
-    std::map<std::string, double> by_block;  // tile, dram, noc, cpu (joules)
-    std::map<std::string, double> by_class;  // mac, sram, sfu, dram, noc, cpu_dynamic, leakage (joules)
+    // tile (the EdgeBERT tile, when counted), systolic (when counted), dram, noc, cpu (joules)
+    std::map<std::string, double> by_block;
+    // mac, sram, sfu, dram, noc, cpu_dynamic, leakage (joules); the systolic
+    // tile's MACs and idle PE clocking are in mac, its buffers in sram.
+    std::map<std::string, double> by_class;
     double dynamic_j = 0, leakage_j = 0, total_j = 0;
 };
 

@@ -9,14 +9,16 @@ namespace edgebert::num {
 
 namespace {
 
-uint64_t lane_mask(int lanes) { return (uint64_t{1} << lanes) - 1u; }
+uint64_t lane_mask(int lanes) { return lanes >= 64 ? ~uint64_t{0} : (uint64_t{1} << lanes) - 1u; }
+
+bool legal_lanes(int lanes) { return lanes == 8 || lanes == 16 || lanes == 32 || lanes == 64; }
 
 }  // namespace
 
 void check_bitmask_lanes(int lanes) {
-    if (lanes != 8 && lanes != 16 && lanes != 32) {
+    if (!legal_lanes(lanes)) {
         throw ConfigError("bitmask lanes = " + std::to_string(lanes) +
-                          " is not one of the allowed values 8, 16, 32");
+                          " is not one of the allowed values 8, 16, 32, 64");
     }
 }
 
@@ -33,9 +35,9 @@ size_t BitmaskEncoded::nonzeros() const {
 }
 
 void BitmaskEncoded::validate() const {
-    if (lanes != 8 && lanes != 16 && lanes != 32) {
+    if (!legal_lanes(lanes)) {
         throw ShapeError("BitmaskEncoded: lanes = " + std::to_string(lanes) +
-                         " is not one of 8, 16, 32");
+                         " is not one of 8, 16, 32, 64");
     }
     if (masks.size() != num_vectors || banks.size() != static_cast<size_t>(lanes)) {
         throw ShapeError("BitmaskEncoded: " + std::to_string(masks.size()) + " masks and " +
@@ -81,7 +83,7 @@ BitmaskEncoded bitmask_encode(const uint8_t* codes, size_t num_vectors, int lane
         const uint8_t* vec = codes + v * static_cast<size_t>(lanes);
         for (int i = 0; i < lanes; ++i) {
             if ((vec[i] & magnitude_mask) == 0) continue;
-            enc.masks[v] |= uint32_t{1} << i;
+            enc.masks[v] |= uint64_t{1} << i;
             enc.banks[static_cast<size_t>(i)].push_back(vec[i]);
         }
     }
@@ -149,9 +151,9 @@ BitmaskEncoded bitmask_from_dram(const uint8_t* mask_bytes, size_t mask_len,
     enc.masks.resize(num_vectors);
     enc.banks.assign(width, {});
     for (size_t v = 0; v < num_vectors; ++v) {
-        uint32_t word = 0;
+        uint64_t word = 0;
         for (size_t b = 0; b < mask_width; ++b) {
-            word |= static_cast<uint32_t>(mask_bytes[v * mask_width + b]) << (8 * b);
+            word |= static_cast<uint64_t>(mask_bytes[v * mask_width + b]) << (8 * b);
         }
         enc.masks[v] = word;
         for (size_t i = 0; i < width; ++i) {

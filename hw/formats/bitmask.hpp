@@ -1,6 +1,6 @@
 // Bitmask sparse codec: how the EdgeBERT decoder stores sparse AF tensors.
 //
-// Data moves as vectors of `lanes` 8-bit codes (8, 16 or 32 lanes). Each vector
+// Data moves as vectors of `lanes` 8-bit codes (8, 16, 32 or 64 lanes). Each vector
 // gets one mask word, bit i set when lane i holds a non-zero code. Lane i's
 // non-zero codes are packed, in vector order, into SRAM bank i: bank i address
 // k holds the k-th non-zero of lane i. Zero lanes cost one mask bit and no bank
@@ -18,7 +18,7 @@ constexpr int kDefaultBitmaskLanes = 16;
 struct BitmaskEncoded {
     int lanes = kDefaultBitmaskLanes;
     size_t num_vectors = 0;
-    std::vector<uint32_t> masks;              // one per vector, bit i = lane i
+    std::vector<uint64_t> masks;              // one per vector, bit i = lane i
     std::vector<std::vector<uint8_t>> banks;  // lanes banks of packed non-zeros
 
     // SRAM rows used: the longest bank.
@@ -31,7 +31,7 @@ struct BitmaskEncoded {
     void validate() const;
 };
 
-// Throws ConfigError unless lanes is 8, 16 or 32.
+// Throws ConfigError unless lanes is 8, 16, 32 or 64.
 void check_bitmask_lanes(int lanes);
 
 // codes: num_vectors * lanes bytes, vector-major. A code is zero iff

@@ -39,6 +39,11 @@ CacheGeometry parse_level(const JsonReader& r, CacheGeometry g) {
     r.reject_unknown({"enabled", "size_bytes", "ways", "line_bytes", "replacement", "write_policy",
                       "hit_latency_cycles"});
     g.enabled = r.get_bool("enabled", g.enabled);
+    // A disabled level has no cache: its geometry and policies would be ignored.
+    if (!g.enabled)
+        for (const char* key : {"size_bytes", "ways", "line_bytes", "replacement", "write_policy", "hit_latency_cycles"})
+            if (r.has(key)) r.fail(key, fmt::format("has no effect: '{}' is false (the level is not modelled)",
+                                                    r.field("enabled")));
     // Sizes may be written as integers or "0x..." strings, like the DRAM's.
     g.size_bytes = r.get_address("size_bytes", g.size_bytes);
     // Integer reads with the widest range that fits the field; validate()
@@ -111,6 +116,21 @@ void CacheHierarchyConfig::validate(const std::string& origin) const {
     if (store_buffer_entries < 1 || store_buffer_entries > 64)
         throw ConfigError(fmt::format("{}: field 'caches.store_buffer_entries' = {} is out of range [1, 64]", origin,
                                       store_buffer_entries));
+    // Fields the timing model has no path for: refused rather than ignored.
+    if (l1i.enabled && l1i.write_policy != WritePolicy::WriteBack)
+        throw ConfigError(fmt::format("{}: field 'caches.l1i.write_policy' = {} is not supported: the instruction "
+                                      "cache is never written, only write_back (the default) is accepted",
+                                      origin, to_string(l1i.write_policy)));
+    if (acc_l2.enabled && acc_l2.write_policy != WritePolicy::WriteBack)
+        throw ConfigError(fmt::format("{}: field 'caches.acc_l2.write_policy' = {} is not supported: ESP's accelerator "
+                                      "L2 is write-back and the DMA port models no write-through path; use write_back",
+                                      origin, to_string(acc_l2.write_policy)));
+    const bool sb_used = !l1d.enabled || l1d.write_policy == WritePolicy::WriteThrough;
+    if (!sb_used && store_buffer_entries != kDefaultStoreBufferEntries)
+        throw ConfigError(fmt::format("{}: field 'caches.store_buffer_entries' = {} has no effect with a write-back "
+                                      "L1 D$ ('caches.l1d.write_policy' = write_back): the store buffer sits behind a "
+                                      "write-through L1 D$; leave it out or give {}",
+                                      origin, store_buffer_entries, kDefaultStoreBufferEntries));
     // A line must fit in one line of the next enabled level out, or a fill
     // would need several outer lines.
     auto outward = [&](const char* inner_name, const CacheGeometry& inner, const char* outer_name,
@@ -154,6 +174,11 @@ CacheHierarchyConfig parse_cache_hierarchy(const JsonReader& r) {
                       "flush_cycles_per_line"});
     CacheHierarchyConfig c = default_cache_hierarchy();
     c.enabled = r.get_bool("enabled", c.enabled);
+    // Without the cache model no level, store buffer or flush walk exists.
+    if (!c.enabled)
+        for (const char* key : {"store_buffer_entries", "l1i", "l1d", "l2", "llc", "acc_l2", "flush_cycles_per_line"})
+            if (r.has(key)) r.fail(key, fmt::format("has no effect: '{}' is false (no cache is modelled)",
+                                                    r.field("enabled")));
     c.store_buffer_entries =
         static_cast<unsigned>(r.get_int("store_buffer_entries", 1, 64, c.store_buffer_entries));
     auto level = [&](const char* key, CacheGeometry& g) {

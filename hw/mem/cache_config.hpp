@@ -57,7 +57,9 @@ struct CacheHierarchyConfig {
     bool enabled = true;
     // Write buffer between a write-through L1 D$ and the L2 (CVA6's WT cache:
     // WtDcacheWbufDepth = 8 in cv64a6_imafdc_sv39_config_pkg.sv), [1, 64].
-    unsigned store_buffer_entries = 8;
+    // With a write-back L1 D$ there is none: any other value is refused.
+    static constexpr unsigned kDefaultStoreBufferEntries = 8;
+    unsigned store_buffer_entries = kDefaultStoreBufferEntries;
     CacheGeometry l1i, l1d, l2;   // in the cpu tile (CPU clock)
     CacheGeometry llc;            // one slice in every memory tile (NoC clock)
     CacheGeometry acc_l2;         // private cache of an accelerator tile (ESP's fully-coherent mode only)
@@ -66,7 +68,10 @@ struct CacheHierarchyConfig {
 
     // Validates every level ("caches.<level>.<name>") and that line sizes do
     // not shrink going outward: l1i, l1d <= l2 <= llc and acc_l2 <= llc, each
-    // checked against the next enabled level out.
+    // checked against the next enabled level out. Refuses settings the model
+    // would not honour: a write-through L1 I$ (never written) or accelerator L2
+    // (ESP's is write-back; the DMA port models no write-through path), and a
+    // store buffer other than the default behind a write-back L1 D$.
     void validate(const std::string& origin) const;
 };
 

@@ -112,6 +112,7 @@ eb_platform platform_of(const SocConfig& cfg) {
     p.aux_sram_depth = static_cast<uint32_t>(cfg.edgebert.aux_sram_depth);
     p.max_n = static_cast<uint32_t>(cfg.edgebert.max_n);
     p.max_m = static_cast<uint32_t>(cfg.edgebert.max_m);
+    p.register_layout = cfg.edgebert.register_layout() == regs::RegisterLayout::Extended ? 1u : 0u;
     p.bias_min = cfg.edgebert.bias_range.min;
     if (auto s = cfg.tiles_of(TileKind::Systolic); !s.empty()) {
         p.systolic_base = s.front()->reg_base;

@@ -5,9 +5,15 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include "common/error.hpp"
 #include "common/json_reader.hpp"
+#include "hw/edgebert/register_layout.hpp"
+#include "hw/soc/plic.hpp"
+#include "hw/soc/timer.hpp"
+#include "hw/soc/uart.hpp"
+#include "hw/systolic/systolic_regs.hpp"
 
 namespace edgebert::hw {
 
@@ -121,7 +127,7 @@ void SocConfig::validate(const std::string& origin) const {
     std::set<std::pair<int, int>> used;
     std::set<std::string> names;
     std::set<int> irqs;
-    int cpus = 0, mems = 0;
+    int cpus = 0, mems = 0, ios = 0;
     struct Window { std::string name; uint64_t base, size; };
     std::vector<Window> windows = {{"dram", dram.base, dram.size},
                                    {"memory_map.plic", map.plic_base, map.plic_size},
@@ -139,6 +145,7 @@ void SocConfig::validate(const std::string& origin) const {
         if (!names.insert(t.name).second) bad(fmt::format("{}: duplicate tile name", f));
         cpus += t.kind == TileKind::Cpu;
         mems += t.kind == TileKind::Mem;
+        ios += t.kind == TileKind::Io;
         if (t.kind == TileKind::Edgebert || t.kind == TileKind::Systolic) {
             if (t.esp_irq != -1) {
                 // ESP line N is PLIC source N + 1 (source 0 is reserved).
@@ -154,11 +161,23 @@ void SocConfig::validate(const std::string& origin) const {
             if (t.irq < 1 || t.irq >= plic_sources)
                 bad(fmt::format("{}: field 'irq' = {} is out of range [1, {}]", f, t.irq, plic_sources - 1));
             if (!irqs.insert(t.irq).second) bad(fmt::format("{}: interrupt {} is used by another tile", f, t.irq));
+            // The window the NoC routes to the tile must hold its registers.
+            const uint64_t regs_bytes = t.kind == TileKind::Edgebert ? regs::window_bytes(edgebert.register_layout())
+                                                                     : systolic_regs::kWindowBytes;
+            if (t.reg_size < regs_bytes)
+                bad(fmt::format("{}: field 'reg_size' = 0x{:x} is smaller than the tile's 0x{:x} bytes of registers",
+                                f, t.reg_size, regs_bytes));
             windows.push_back({t.name, t.reg_base, t.reg_size});
         }
     }
     if (cpus != 1) bad(fmt::format("field 'tiles' has {} cpu tiles, exactly 1 is required", cpus));
     if (mems < 1) bad("field 'tiles' has no mem tile (DRAM needs one)");
+    // One memory tile holds all of DRAM and the LLC slice; the model does not
+    // interleave addresses across several, so a second one would sit unused.
+    if (mems > 1) bad(fmt::format("field 'tiles' has {} mem tiles: exactly 1 is modelled (it holds all of DRAM)", mems));
+    // The PLIC and UART live in the first io tile; a second would be empty.
+    if (ios > 1) bad(fmt::format("field 'tiles' has {} io tiles: at most 1 is modelled (it holds the PLIC and UART)",
+                                 ios));
     if (esp) {
         constexpr uint64_t kMinStride = EspConfig::kCoherenceOffset + 4, kMaxStride = 0x100000;
         if (esp->csr_base % 4 != 0)
@@ -173,6 +192,35 @@ void SocConfig::validate(const std::string& origin) const {
                             esp->csr_base, tiles.size(), esp->csr_tile_stride));
         windows.push_back({"esp.csr", esp->csr_base, span});
     }
+    // The accelerator L2 serves fully coherent DMA only: with no tile in mode
+    // "full" and no ESP CSR through which software could select it, its
+    // geometry would never be used.
+    if (caches.enabled && !esp) {
+        bool full = false;
+        for (const auto& t : tiles) full |= (t.kind == TileKind::Edgebert || t.kind == TileKind::Systolic) &&
+                                           t.coherence == DmaCoherence::Full;
+        const CacheGeometry& a = caches.acc_l2;
+        const CacheGeometry d = default_cache_hierarchy().acc_l2;
+        // (A line shortened because the LLC's is shorter than the default's is required, not a choice.)
+        const bool forced_line = caches.llc.enabled && d.line_bytes > caches.llc.line_bytes;
+        const bool changed = a.enabled != d.enabled || a.size_bytes != d.size_bytes || a.ways != d.ways ||
+                             (a.line_bytes != d.line_bytes && !forced_line) || a.replacement != d.replacement ||
+                             a.write_policy != d.write_policy || a.hit_latency_cycles != d.hit_latency_cycles;
+        if (changed && !full)
+            bad("field 'caches.acc_l2' has no effect: no accelerator tile has coherence \"full\", and without an "
+                "\"esp\" section software cannot select it; give a tile \"coherence\": \"full\" or leave acc_l2 "
+                "at its defaults");
+    }
+    // The NoC routes only [base, base + size) to a peripheral: the registers its
+    // drivers use must lie inside (the PLIC's claim / complete, the UART's
+    // STATUS, the timer's mtime).
+    for (const auto& [field, size, need, reg] :
+         {std::tuple{"plic_size", map.plic_size, Plic::kClaimOffset + 4, "claim / complete register"},
+          std::tuple{"uart_size", map.uart_size, Uart::kStatusOffset + 4, "STATUS register"},
+          std::tuple{"timer_size", map.timer_size, Timer::kMtimeOffset + 8, "mtime register"}})
+        if (size < need)
+            bad(fmt::format("field 'memory_map.{}' = 0x{:x} is too small: the {} ends at +0x{:x}", field, size, reg,
+                            need));
     for (size_t i = 0; i < windows.size(); ++i) {
         if (windows[i].size == 0) bad(fmt::format("address window '{}' has size 0", windows[i].name));
         for (size_t j = i + 1; j < windows.size(); ++j) {
@@ -266,6 +314,19 @@ static SocConfig read_soc(const boost::json::value& v, const std::string& origin
         const std::string kind = t.get_enum("kind", {"cpu", "mem", "edgebert", "systolic", "io"}, "");
         s.kind = kind == "cpu" ? TileKind::Cpu : kind == "mem" ? TileKind::Mem : kind == "edgebert" ? TileKind::Edgebert
                : kind == "systolic" ? TileKind::Systolic : TileKind::Io;
+        // Register window and interrupt belong to accelerator tiles: on a cpu,
+        // mem or io tile nothing would read them. Its coherence is the power-on
+        // value of its ESP CSR, so it needs the "esp" section (parsed above).
+        if (s.kind != TileKind::Edgebert && s.kind != TileKind::Systolic) {
+            for (const char* key : {"reg_base", "reg_size", "irq", "esp_irq"})
+                if (t.has(key))
+                    t.fail(key, fmt::format("applies to edgebert and systolic tiles only (this tile's kind is '{}')",
+                                            kind));
+            if (t.has("coherence") && !c.esp)
+                t.fail("coherence", fmt::format("has no effect on a '{}' tile without an \"esp\" section: it has no "
+                                                "DMA, and no CSR holds the value",
+                                                kind));
+        }
         s.x = static_cast<int>(t.get_int("x", 0, 1023));
         s.y = static_cast<int>(t.get_int("y", 0, 1023));
         if (s.kind == TileKind::Edgebert || s.kind == TileKind::Systolic) {

@@ -3,6 +3,7 @@
 // compiler and the runtime can read it too.
 #pragma once
 
+#include <array>
 #include <string>
 
 namespace edgebert {
@@ -12,7 +13,8 @@ class JsonReader;
 namespace edgebert::hw {
 
 struct SystolicTileConfig {
-    int size = 32;                     // PEs per side; one call is at most size x size by size x size
+    int size = 32;                     // PEs per side (one of kSystolicRtlSizes); one call is at most
+                                       // size x size by size x size
     double clock_mhz = 1000;           // tile clock
     int axi_data_bits = 64;            // AXI master data width (one beat)
     int max_burst_beats = 256;         // longest DMA burst (AXI4: 256)
@@ -25,9 +27,13 @@ struct SystolicTileConfig {
     void validate(const std::string& origin) const;
 };
 
-// The largest array the verilated RTL provides (its parameter N); `size` may
-// be smaller (the call limits shrink, the timing is that of a size x size array).
-constexpr int kSystolicRtlSize = 32;
+// The array sizes verilated into the build: rtl/systolic_array.sv once per
+// size with its parameter N = size (hw/systolic/CMakeLists.txt keeps the same
+// list), and `size` selects one of them at run time. Other sizes are refused.
+inline constexpr std::array<int, 4> kSystolicRtlSizes = {8, 16, 32, 64};
+bool is_systolic_rtl_size(int size);
+// "8, 16, 32, 64", for error messages.
+std::string systolic_rtl_sizes_text();
 
 // Reads a "systolic" section; absent fields keep the defaults, unknown ones are rejected.
 SystolicTileConfig parse_systolic_tile_config(const JsonReader& section);

@@ -1,8 +1,10 @@
-// Plain C++ harness of the verilated systolic array (Vsystolic_array, built
-// from rtl/systolic_array.sv with N = kSystolicRtlSize): it owns the model, the
-// three buffers the array reads and writes (operands, C) and optional FST
-// tracing, and runs one call as a tight loop of eval()s, one per clock edge.
-// No SystemC: SystolicTile uses it from its thread, the RTL tests directly.
+// Plain C++ harness of the verilated systolic array: rtl/systolic_array.sv is
+// verilated once per size of kSystolicRtlSizes (Vsystolic_array_8 ..
+// Vsystolic_array_64, parameter N = size) and the constructor picks the model
+// of its size. It owns the model, the three buffers the array reads and writes
+// (operands, C) and optional FST tracing, and runs one call as a tight loop of
+// eval()s, one per clock edge. No SystemC: SystolicTile uses it from its
+// thread, the RTL tests directly.
 //
 // Buffer model (synchronous SRAMs, one-cycle read latency): a read request the
 // array presents before a rising edge is answered on the buffer's output port
@@ -20,9 +22,14 @@
 
 namespace edgebert::hw {
 
+namespace detail {
+class SystolicArrayModel;
+}
+
 class SystolicRtl {
 public:
-    SystolicRtl();
+    // Throws ConfigError naming the allowed sizes if no RTL of `size` is built in.
+    explicit SystolicRtl(int size);
     ~SystolicRtl();
     SystolicRtl(const SystolicRtl&) = delete;
     SystolicRtl& operator=(const SystolicRtl&) = delete;
@@ -43,7 +50,7 @@ public:
     // cycles from the edge that samples start to the edge that raises done,
     // both included (= fn::systolic_call_cycles). `first_cycle` is the tile
     // cycle of the first edge: it places the call in the FST window and time.
-    // Throws ShapeError for dimensions the RTL does not accept (1..N, K 1..N)
+    // Throws ShapeError for dimensions the RTL does not accept (M, N, K in 1..size)
     // and std::logic_error if the array never raises done.
     uint64_t run(const Call& call, uint64_t first_cycle = 0);
 
@@ -70,12 +77,12 @@ public:
     // save files that must resolve. Throws std::runtime_error if unreadable.
     static std::vector<std::string> fst_signal_names(const std::string& path);
 
-    uint64_t edges() const { return edges_; }   // rising edges clocked since construction (reset included)
+    uint64_t edges() const;   // rising edges clocked since construction (reset included)
+    int size() const;         // the array's PEs per side (its RTL parameter N)
 
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
-    uint64_t edges_ = 0;
 };
 
 }  // namespace edgebert::hw

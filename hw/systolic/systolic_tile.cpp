@@ -30,7 +30,8 @@ SystolicTile::SystolicTile(sc_core::sc_module_name name, const SystolicTileConfi
       command("command", 0),
       phase("phase", 0),
       cfg_(validated(cfg, this->name())),
-      period_(mhz_to_period(cfg.clock_mhz)) {
+      period_(mhz_to_period(cfg.clock_mhz)),
+      rtl_(cfg_.size) {
     cfg_socket.register_b_transport(this, &SystolicTile::b_transport);
     const size_t n = static_cast<size_t>(cfg_.size);
     a_buf_.resize(n * n);
@@ -206,7 +207,12 @@ bool SystolicTile::dma_row(bool write, uint64_t addr, uint8_t* data, uint64_t le
         trans.set_dmi_allowed(false);
         trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         delay += overhead;
+        // The port moves one beat of axi_data_bits per tile cycle: a burst takes at
+        // least its beats, however fast the memory behind it answers.
+        const sc_core::sc_time data_phase_end =
+            delay + period_ * static_cast<double>((burst + cfg_.axi_beat_bytes() - 1) / cfg_.axi_beat_bytes());
         axi_master->b_transport(trans, delay);
+        if (delay < data_phase_end) delay = data_phase_end;
         ++stats_.bursts;
         if (trans.is_response_error()) {
             rec.error_addr = a;

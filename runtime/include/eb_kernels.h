@@ -63,6 +63,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The widest tile vector the bitmask kernels take: 64 lanes, 8-byte mask words. */
+#define EB_K_MAX_LANES 64
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -164,8 +167,8 @@ size_t eb_k_bitmask_encode(const uint8_t* codes, size_t vectors, int lanes, uint
  * unchanged); one that maps to zero (code & magnitude_mask == 0) is dropped
  * and its mask bit cleared. No decode to dense codes, no re-encode. Advances
  * the cursors; returns the codes written. */
-size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[32], size_t chunks, size_t rows,
-                           size_t row_vectors, int lanes, const uint8_t* table, uint8_t magnitude_mask, uint8_t* dmask,
+size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[EB_K_MAX_LANES], size_t chunks,
+                           size_t rows, size_t row_vectors, int lanes, const uint8_t* table, uint8_t magnitude_mask, uint8_t* dmask,
                            uint8_t** dcur);
 /* dst[i] = table[src[i]] for n bytes (dst may equal src). */
 void eb_k_code_map(const uint8_t* table, const uint8_t* src, uint8_t* dst, size_t n);

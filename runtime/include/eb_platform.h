@@ -23,6 +23,9 @@ typedef struct {
     uint32_t aux_sram_depth;
     uint32_t max_n;
     uint32_t max_m;
+    /* EB_LAYOUT_PUBLISHED (0) or EB_LAYOUT_EXTENDED (1): the tile's register layout
+     * (docs/register-map.md, "Extended layout"), which the driver programs. */
+    uint32_t register_layout;
     int32_t bias_min; /* exp_bias of bias field 0 */
     /* systolic tile */
     uint64_t systolic_base;

@@ -76,7 +76,9 @@ typedef enum {
                              a1 x_mask | x_input << 16 | y_mask << 32 | y_input << 48,
                              a2 out_mask | out_input << 16 | gamma_row << 32 | beta_row << 40 | span_row << 48,
                              a3 x_bias | y_bias << 8 | out_bias << 16 | gamma_bias << 24 | beta_bias << 32 |
-                                span_bias << 40, a4 threshold_q10 | scale << 16 | direct_level << 24 */
+                                span_bias << 40, a4 threshold_q10 | scale << 16 | direct_level << 24,
+                             a5 the high bytes (value >> 8) of num_vector | num_timestep << 8 | gamma_row << 16 |
+                                beta_row << 24 | span_row << 32 (extended register layout; 0 when they fit a byte) */
     EB_OP_EB_WAIT = 5,    /* a0 dma (1) or compute (0), a1 category the wait is accounted to */
     EB_OP_SYS_CALL = 6,   /* a0 m | n << 16 | k << 32 | accumulate << 48, a1 A addr, a2 B addr, a3 C addr,
                              a4 lda | ldb << 21 | ldc << 42 */

@@ -22,7 +22,7 @@
 #include "eb_hal.h"
 #include "eb_kernels.h"
 
-enum { GATHER_MAX_CHUNKS = 256, GATHER_MAX_LANES = 32 };
+enum { GATHER_MAX_CHUNKS = 256, GATHER_MAX_LANES = EB_K_MAX_LANES };
 
 static const uint8_t* s_src_mask[GATHER_MAX_CHUNKS];
 static const uint8_t* s_src_rows[GATHER_MAX_CHUNKS];

@@ -55,6 +55,10 @@ int eb_exec_eb_sfu(const eb_platform* p, const eb_instr* in) {
     d.beta_bias = (uint32_t)((in->a[3] >> 32) & 0xFF), d.span_bias = (uint32_t)((in->a[3] >> 40) & 0xFF);
     d.threshold_q10 = (uint32_t)(in->a[4] & 0xFFFF), d.entropy_scale = (uint32_t)((in->a[4] >> 16) & 0xFF);
     d.direct_level = (uint32_t)((in->a[4] >> 24) & 0xF);
+    /* a5: the high bytes of the fields wider in the extended register layout (0 for the published one). */
+    d.num_vector |= (uint32_t)(in->a[5] & 0xFF) << 8, d.num_timestep |= (uint32_t)((in->a[5] >> 8) & 0xFF) << 8;
+    d.gamma_row |= (uint32_t)((in->a[5] >> 16) & 0xFF) << 8, d.beta_row |= (uint32_t)((in->a[5] >> 24) & 0xFF) << 8;
+    d.span_row |= (uint32_t)((in->a[5] >> 32) & 0xFF) << 8;
     eb_sfu_start(p, &d);
     if (!((in->a[0] >> 32) & 1)) return 0;
     eb_hal_wait_category(EB_CAT_COMPUTE);

@@ -11,6 +11,11 @@ static uint8_t magnitude(const eb_tensor* t) { return (uint8_t)((1u << (t->af_to
 static size_t bytes_of(const eb_tensor* t) { return (size_t)t->rows * t->ld; }
 
 static int dense_af(const eb_tensor* t) { return t->format == EB_FMT_AF_DENSE; }
+/* The staging area is sized for the tile the program was compiled for; a deeper tile's
+ * buffers would run past it (a program for 4096 rows on an 8192-row tile): refused. */
+static int staging_fits(const eb_platform* p, const eb_tensor* st) {
+    return (uint64_t)st->rows * st->ld >= eb_thesis_staging_bytes(p);
+}
 
 int eb_run_thesis_kernel(const eb_platform* p, const eb_program* prog, const eb_instr* in) {
     const eb_tensor* T = prog->tensors;
@@ -20,7 +25,7 @@ int eb_run_thesis_kernel(const eb_platform* p, const eb_program* prog, const eb_
             if (in->a[0] >= nt || in->a[1] >= nt || in->a[2] >= nt || in->a[3] >= nt) return -2;
             const eb_tensor *a = &T[in->a[0]], *b = &T[in->a[1]], *c = &T[in->a[2]], *st = &T[in->a[3]];
             if (!dense_af(a) || !dense_af(b) || !dense_af(c) || a->cols != b->rows || c->rows != a->rows ||
-                c->cols != b->cols)
+                c->cols != b->cols || !staging_fits(p, st))
                 return -5;
             const uint8_t* pa = (const uint8_t*)eb_hal_map(a->addr, bytes_of(a));
             const uint8_t* pb = (const uint8_t*)eb_hal_map(b->addr, bytes_of(b));
@@ -36,7 +41,9 @@ int eb_run_thesis_kernel(const eb_platform* p, const eb_program* prog, const eb_
         case EB_H_EB_SOFTMAX_STAGED: {
             if (in->a[0] >= nt || in->a[1] >= nt || in->a[2] >= nt) return -2;
             const eb_tensor *x = &T[in->a[0]], *y = &T[in->a[1]], *st = &T[in->a[2]];
-            if (!dense_af(x) || !dense_af(y) || x->addr != y->addr || x->rows != y->rows || x->cols != y->cols) return -5;
+            if (!dense_af(x) || !dense_af(y) || x->addr != y->addr || x->rows != y->rows || x->cols != y->cols ||
+                !staging_fits(p, st))
+                return -5;
             const eb_af_format f = {(int)x->af_total_bits, (int)x->af_exp_bits};
             const int one_bias = eb_k_af_choose_bias(1.0f, f, p->bias_min, p->bias_min + 7);
             uint8_t* px = (uint8_t*)eb_hal_map(x->addr, bytes_of(x));
@@ -53,7 +60,8 @@ int eb_run_thesis_kernel(const eb_platform* p, const eb_program* prog, const eb_
             const eb_tensor *x = &T[in->a[0]], *y = &T[in->a[1]], *r = &T[in->a[2]], *g = &T[in->a[3]],
                             *be = &T[in->a[4]], *st = &T[in->a[5] & 0xFFFFFFFFu];
             if (!dense_af(x) || !dense_af(y) || !dense_af(r) || !dense_af(g) || !dense_af(be) || x->addr != y->addr ||
-                r->rows != x->rows || r->cols != x->cols || g->cols != x->cols || be->cols != x->cols)
+                r->rows != x->rows || r->cols != x->cols || g->cols != x->cols || be->cols != x->cols ||
+                !staging_fits(p, st))
                 return -5;
             uint8_t* px = (uint8_t*)eb_hal_map(x->addr, bytes_of(x));
             const uint8_t* pr = (const uint8_t*)eb_hal_map(r->addr, bytes_of(r));
@@ -71,6 +79,7 @@ int eb_run_thesis_kernel(const eb_platform* p, const eb_program* prog, const eb_
         }
         case EB_H_EB_DMA_REFERENCE:
             if (in->a[0] >= nt) return -2;
+            if (!staging_fits(p, &T[in->a[0]])) return -5;
             return eb_thesis_dma_reference(p, T[in->a[0]].addr);
         default: return -2;
     }

@@ -176,7 +176,7 @@ void eb_k_af_dequantize(const uint8_t* codes, size_t n, eb_af_format f, int exp_
 
 /* ------------------------------------------------- Bitmask DRAM image --- */
 
-enum { BM_MAX_LANES = 32 };
+enum { BM_MAX_LANES = 64 }; /* mask words of up to 8 bytes */
 
 size_t eb_k_bitmask_mask_bytes(size_t vectors, int lanes) { return vectors * (size_t)(lanes / 8); }
 
@@ -195,10 +195,10 @@ size_t eb_k_bitmask_encode(const uint8_t* codes, size_t vectors, int lanes, uint
     for (i = 0; i < w; ++i) count[i] = 0;
     for (v = 0; v < vectors; ++v) {
         const uint8_t* vec = codes + v * w;
-        uint32_t word = 0;
+        uint64_t word = 0;
         for (i = 0; i < w; ++i) {
             if ((vec[i] & magnitude_mask) == 0) continue;
-            word |= (uint32_t)1u << i;
+            word |= (uint64_t)1u << i;
             rows_out[count[i] * w + i] = vec[i];
             ++count[i];
         }
@@ -225,8 +225,8 @@ int eb_k_bitmask_decode(const uint8_t* mask, const uint8_t* rows, size_t rows_le
     for (i = 0; i < w; ++i) count[i] = 0;
     for (v = 0; v < vectors; ++v) {
         uint8_t* out = codes_out + v * w;
-        uint32_t word = 0;
-        for (k = 0; k < mask_width; ++k) word |= (uint32_t)mask[v * mask_width + k] << (8 * k);
+        uint64_t word = 0;
+        for (k = 0; k < mask_width; ++k) word |= (uint64_t)mask[v * mask_width + k] << (8 * k);
         for (i = 0; i < w; ++i) {
             uint8_t code = 0;
             if ((word >> i) & 1u) {
@@ -245,7 +245,7 @@ int eb_k_bitmask_decode(const uint8_t* mask, const uint8_t* rows, size_t rows_le
     return 0;
 }
 
-size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[32], size_t chunks, size_t rows,
+size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[EB_K_MAX_LANES], size_t chunks, size_t rows,
                            size_t row_vectors, int lanes, const uint8_t* table, uint8_t magnitude_mask, uint8_t* dmask,
                            uint8_t** dcur) {
     /* Vector by vector, in the destination's order, so each source mask word
@@ -259,8 +259,8 @@ size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[3
             const uint8_t* m = smask[c] + r * seg;
             const uint8_t** sc = scur[c];
             for (v = 0; v < row_vectors; ++v, m += mw, dm += mw) {
-                uint32_t in = 0, out = 0;
-                for (k = 0; k < mw; ++k) in |= (uint32_t)m[k] << (8 * k);
+                uint64_t in = 0, out = 0;
+                for (k = 0; k < mw; ++k) in |= (uint64_t)m[k] << (8 * k);
                 for (size_t i = 0; in; ++i, in >>= 1) {
                     if (!(in & 1u)) continue;
                     uint8_t code = *sc[i];
@@ -271,7 +271,7 @@ size_t eb_k_bitmask_splice(const uint8_t* const* smask, const uint8_t* (*scur)[3
                     }
                     *dcur[i] = code;
                     dcur[i] += w;
-                    out |= 1u << i;
+                    out |= (uint64_t)1u << i;
                     ++moved;
                 }
                 for (k = 0; k < mw; ++k) dm[k] = (uint8_t)(out >> (8 * k));

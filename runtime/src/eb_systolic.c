@@ -15,6 +15,11 @@ void eb_systolic_init(const eb_platform* p) {
 }
 
 int eb_systolic_run(const eb_platform* p, const eb_systolic_call* c) {
+    /* The tile would refuse these too (after a command and an interrupt round
+     * trip); the array size comes from the platform, as the compiler's tiling does. */
+    const uint32_t size = p->systolic_size;
+    if (c->m < 1 || c->m > size || c->n < 1 || c->n > size || c->k < 1 || c->k > size) return (int)SYS_CAUSE_BAD_DIMS;
+    if (c->lda < c->k || c->ldb < c->n || c->ldc < c->n) return (int)SYS_CAUSE_BAD_STRIDE;
     wr(p, SYS_REG_M, c->m);
     wr(p, SYS_REG_N, c->n);
     wr(p, SYS_REG_K, c->k);

@@ -40,6 +40,14 @@ static uint32_t sram_rows(const eb_platform* p) {
     return p->input_sram_depth < p->mask_sram_depth ? p->input_sram_depth : p->mask_sram_depth;
 }
 
+/* First row of a result of `vec` vectors placed above `below` rows of operand: the top of
+ * the rows the published fields address when it fits there, so that a larger tile (the
+ * extended register layout) needs no extension register write for it; else the SRAMs' top. */
+static uint32_t top_row(const eb_platform* p, uint32_t below, uint32_t vec) {
+    const uint32_t published = EB_F_BASE_OUTPUT_MASK_MASK + 1u;
+    return sram_rows(p) > published && below + vec <= published ? published - vec : sram_rows(p) - vec;
+}
+
 static uint64_t mask_buf_bytes(const eb_platform* p) { return (uint64_t)p->mask_sram_depth * (p->lanes / 8u); }
 static uint64_t input_buf_bytes(const eb_platform* p) { return (uint64_t)p->input_sram_depth * p->lanes; }
 static uint64_t aux_buf_bytes(const eb_platform* p) { return (uint64_t)p->aux_sram_depth * p->lanes; }
@@ -58,6 +66,20 @@ static uint64_t aux_buf(const eb_platform* p, uint64_t st, int i) {
 /* ------------------------------------------------------- registers, IRQ */
 
 static void wr(const eb_platform* p, uint32_t off, uint32_t v) { eb_hal_write32(p->edgebert_base + off, v); }
+
+/* The tile's register layout (docs/register-map.md, "Extended layout"): fields
+ * widened in place (FLD) and high bits in extension registers, written only
+ * when a value needs them (they clear at every command). */
+static int extended(const eb_platform* p) { return p->register_layout == EB_LAYOUT_EXTENDED; }
+#define FLD(name, v) (extended(p) ? EB_XFIELD(name, v) : EB_FIELD(name, v))
+#define HI(name, v) (extended(p) ? EB_XHI(name, v) : 0u)
+static void wr_hi(const eb_platform* p, uint32_t off, uint32_t v) {
+    if (v) wr(p, off, v);
+}
+/* Rows one mask / input DMA moves: the dma_length field (rows - 1). */
+static uint32_t dma_rows_max(const eb_platform* p) {
+    return (extended(p) ? EB_FX_DMA_LENGTH_MASK : EB_F_DMA_LENGTH_MASK) + 1u;
+}
 
 /* Polls the PLIC's pending word for the tile's source, then completes the
  * previous claim, re-enables the source, sets its priority and claims it:
@@ -90,7 +112,7 @@ static void command(const eb_platform* p, uint32_t cmd, int category) {
 
 /* A mask or input DMA of `rows` mask words / input rows (dma_length = rows - 1). */
 static void dma(const eb_platform* p, uint32_t cmd, uint32_t rows, int category) {
-    wr(p, EB_F_DMA_LENGTH_REG, EB_FIELD(DMA_LENGTH, rows - 1u));
+    wr(p, EB_F_DMA_LENGTH_REG, FLD(DMA_LENGTH, rows - 1u));
     command(p, cmd, category);
 }
 
@@ -164,7 +186,7 @@ static void gather(const eb_thesis_operand* x, uint8_t* dense) {
 static int send_operand(const eb_platform* p, uint64_t st, int dec, const uint8_t* dense, uint32_t vectors,
                         uint8_t magnitude_mask) {
     const size_t lanes = p->lanes, mbytes = vectors * (lanes / 8u);
-    if (vectors > p->mask_sram_depth || vectors > 4096u) return ERR_SIZE;
+    if (vectors > p->mask_sram_depth || vectors > dma_rows_max(p)) return ERR_SIZE;
     uint8_t* mask = (uint8_t*)take(mbytes);
     uint8_t* rows = (uint8_t*)take((size_t)vectors * lanes);
     if (!mask || !rows) return ERR_ALLOC;
@@ -202,9 +224,10 @@ static int receive_result(const eb_platform* p, uint64_t st, uint32_t row, uint3
     wr(p, EB_F_USE_AXI_REG, 1u);
     wr(p, EB_F_FLIP_MEM_REG, 0u);
     /* The write-out engines read from base_output (rows) and base_output_mask. */
-    wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, row) | EB_FIELD(BASE_OUTPUT_MASK, row));
-    wr(p, EB_F_BASE_INPUT0_REG, EB_FIELD(BASE_INPUT0, row));
-    wr(p, EB_F_BASE_MASK0_REG, EB_FIELD(BASE_MASK0, row));
+    wr(p, EB_F_BASE_OUTPUT_REG, FLD(BASE_OUTPUT, row) | FLD(BASE_OUTPUT_MASK, row));
+    wr(p, EB_F_BASE_INPUT0_REG, FLD(BASE_INPUT0, row));
+    wr(p, EB_F_BASE_MASK0_REG, FLD(BASE_MASK0, row));
+    wr_hi(p, EB_X_BASE_OUTPUT_REG, HI(BASE_OUTPUT_MASK, row));
     dma(p, EB_CMD_MASK_WRITE, vectors, EB_CAT_WRITE);
     command(p, EB_CMD_INPUT_WRITE, EB_CAT_WRITE);
     s_tally.words_written += study_words((uint64_t)vectors * lanes);
@@ -252,8 +275,8 @@ int eb_thesis_matmul(const eb_platform* p, uint64_t st, const eb_thesis_operand*
     }
     give(dense);
     if (rc) return rc;
-    /* The result at the top of decoder 0's SRAMs, clear of A. */
-    const uint32_t out_row = sram_rows(p) - c_vec;
+    /* The result at the top of decoder 0's SRAMs (top_row), clear of A. */
+    const uint32_t out_row = top_row(p, a_vec, c_vec);
     eb_hal_category_override(EB_CAT_REGISTER);
     wr(p, EB_F_USE_AXI_REG, 0u);
     wr(p, EB_F_USE_GB_REG, 0u);
@@ -261,10 +284,12 @@ int eb_thesis_matmul(const eb_platform* p, uint64_t st, const eb_thesis_operand*
     wr(p, EB_F_RESET_MODE_REG, 1u | (2u << 6)); /* decoder 0 reads the N0 pattern, decoder 1 N1 */
     wr(p, EB_F_IS_RELU_REG, EB_FIELD(ACCUM_BIAS, c_bias) | EB_FIELD(ACCUM_SHIFT, shift));
     wr(p, EB_F_N0_REG, EB_FIELD(N0, n0) | EB_FIELD(N1, n1) | EB_FIELD(M, m));
+    wr_hi(p, EB_X_MATMUL_DIMS_REG, HI(N0, n0) | HI(N1, n1) | HI(M, m));
     wr(p, EB_F_BASE_INPUT0_REG, 0u);
     wr(p, EB_F_BASE_MASK0_REG, 0u);
     wr(p, EB_F_BIAS_ACT1_REG, EB_FIELD(BIAS_ACT1, a->bias) | EB_FIELD(BIAS_ACT2, b->bias));
-    wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, out_row) | EB_FIELD(BASE_OUTPUT_MASK, out_row));
+    wr(p, EB_F_BASE_OUTPUT_REG, FLD(BASE_OUTPUT, out_row) | FLD(BASE_OUTPUT_MASK, out_row));
+    wr_hi(p, EB_X_BASE_OUTPUT_REG, HI(BASE_OUTPUT_MASK, out_row));
     command(p, EB_CMD_MATMUL, EB_CAT_COMPUTE);
     rc = receive_result(p, st, out_row, c_vec, c, ldc, n0, n1);
     eb_hal_category_override(-1);
@@ -281,7 +306,7 @@ static int send_aux(const eb_platform* p, uint64_t st, const uint8_t* codes, uin
     eb_hal_category_override(EB_CAT_REGISTER);
     wr(p, EB_F_USE_AXI_REG, 0u);
     wr(p, EB_F_AUX_RD_ADDR_REG, (uint32_t)aux_buf(p, st, 0));
-    wr(p, EB_F_AUX_DMA_LENGTH_REG, EB_FIELD(AUX_DMA_LENGTH, nrows - 1u) | EB_FIELD(AUX_DMA_BASE, 0u));
+    wr(p, EB_F_AUX_DMA_LENGTH_REG, FLD(AUX_DMA_LENGTH, nrows - 1u) | FLD(AUX_DMA_BASE, 0u));
     command(p, EB_CMD_AUX_READ, EB_CAT_READ);
     return 0;
 }
@@ -296,10 +321,12 @@ static void run_sfu(const eb_platform* p, uint32_t cmd, uint32_t gb_mode, uint32
     wr(p, EB_F_GB_MODE_REG, gb_mode);
     wr(p, EB_F_FLIP_MEM_REG, 0u);
     wr(p, EB_F_NUM_VECTOR_REG, EB_FIELD(NUM_VECTOR, nv) | EB_FIELD(NUM_TIMESTEP, rows) | biases);
-    wr(p, EB_F_BASE_INPUT0_REG, EB_FIELD(BASE_INPUT0, x_row));
-    wr(p, EB_F_BASE_MASK0_REG, EB_FIELD(BASE_MASK0, x_row));
+    wr_hi(p, EB_X_SFU_SHAPE_REG, HI(NUM_VECTOR, nv) | HI(NUM_TIMESTEP, rows));
+    wr(p, EB_F_BASE_INPUT0_REG, FLD(BASE_INPUT0, x_row));
+    wr(p, EB_F_BASE_MASK0_REG, FLD(BASE_MASK0, x_row));
     wr(p, EB_F_BASE_ATTN_SPAN_REG, aux_word);
-    wr(p, EB_F_BASE_OUTPUT_REG, EB_FIELD(BASE_OUTPUT, out_row) | EB_FIELD(BASE_OUTPUT_MASK, out_row));
+    wr(p, EB_F_BASE_OUTPUT_REG, FLD(BASE_OUTPUT, out_row) | FLD(BASE_OUTPUT_MASK, out_row));
+    wr_hi(p, EB_X_BASE_OUTPUT_REG, HI(BASE_OUTPUT_MASK, out_row));
     command(p, cmd, EB_CAT_COMPUTE);
 }
 
@@ -307,7 +334,9 @@ static void run_sfu(const eb_platform* p, uint32_t cmd, uint32_t gb_mode, uint32
  * the num_timestep field. */
 static uint32_t batch_rows(const eb_platform* p, uint32_t nv, uint32_t rows) {
     uint32_t b = sram_rows(p) / 2u / nv;
-    if (b > 255u) b = 255u;
+    const uint32_t top = extended(p) ? (EB_FX_NUM_TIMESTEP_MASK | (EB_FX_NUM_TIMESTEP_HI_MASK << EB_F_NUM_TIMESTEP_WIDTH))
+                                     : EB_F_NUM_TIMESTEP_MASK; /* the num_timestep field */
+    if (b > top) b = top;
     return b < rows ? b : rows;
 }
 
@@ -322,7 +351,7 @@ int eb_thesis_softmax(const eb_platform* p, uint64_t st, uint8_t* x, size_t ld, 
     int rc = send_aux(p, st, span, nv);
     give(span);
     for (uint32_t r0 = 0; !rc && r0 < rows;) {
-        const uint32_t b = batch_rows(p, nv, rows - r0), vec = b * nv, out_row = sram_rows(p) - vec;
+        const uint32_t b = batch_rows(p, nv, rows - r0), vec = b * nv, out_row = top_row(p, vec, vec);
         const eb_thesis_operand op = {x + (size_t)r0 * ld, ld, b, cols, x_bias, magnitude_mask};
         uint8_t* dense = (uint8_t*)take((size_t)b * cols);
         if (!dense) return ERR_ALLOC;
@@ -358,7 +387,7 @@ int eb_thesis_add_layer_norm(const eb_platform* p, uint64_t st, uint8_t* x, size
     int rc = send_aux(p, st, gb, 2u * nv);
     give(gb);
     for (uint32_t r0 = 0; !rc && r0 < rows;) {
-        const uint32_t b = batch_rows(p, nv, rows - r0), vec = b * nv, top = sram_rows(p) - vec;
+        const uint32_t b = batch_rows(p, nv, rows - r0), vec = b * nv, top = top_row(p, vec, vec);
         const eb_thesis_operand xo = {x + (size_t)r0 * ldx, ldx, b, cols, x_bias, magnitude_mask};
         const eb_thesis_operand ro = {r + (size_t)r0 * ldr, ldr, b, cols, r_bias, magnitude_mask};
         uint8_t* dense = (uint8_t*)take((size_t)b * cols);

@@ -57,6 +57,10 @@ void check(int rc, const char* what) {
 
 boost::json::object bench_soc(const SocConfig& cfg) {
     constexpr int kN0 = 768, kM = 768, kN1 = 128, kChunk = 32, kHalf = 64, kCalls = 100, S = 32;
+    if (cfg.systolic.size < S)
+        throw ConfigError(fmt::format("bench soc: its systolic calls are {0} x {0} x {0}; 'systolic.size' = {1} "
+                                      "cannot hold them (give 32 or 64)",
+                                      S, cfg.systolic.size));
     const int L = cfg.edgebert.lanes;
     Rng rng(4);
     const auto w = random_af(rng, size_t{kN0} * kM), x = random_af(rng, size_t{kN1} * kM);

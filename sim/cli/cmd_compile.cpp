@@ -10,6 +10,8 @@
 #include "compiler/lower/lowering.hpp"
 #include "sim/cli/cli_common.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/run_report_extras.hpp"
+#include "hw/soc/soc_config_json.hpp"
 
 namespace edgebert::cli {
 
@@ -48,7 +50,11 @@ int cmd_compile(const std::vector<std::string>& args) {
     o.layers = w.layers;
     if (o.mode == compiler::Mode::Thesis) o.thesis_input = pm.reference.embedding_output.data;
     const auto m = compiler::compile_model(cfg, pm.weights.weights, pm.input, soc, o, pm.act_max);
-    if (listing) std::cout << m.program.listing();
+    // The config hash first, as in `run`'s report, so a listing names the design point it was compiled for.
+    if (listing)
+        std::cout << fmt::format("; config {} ({}), edgebert-sim {}\n", hw::soc_config_hash_hex(soc),
+                                 w.soc_path.empty() ? std::string("embedded default") : w.soc_path, program_version())
+                  << m.program.listing();
     if (!out.empty()) {
         const auto bytes = m.program.serialize();
         write_file(out, bytes.data(), bytes.size());

@@ -1,10 +1,9 @@
-// `edgebert-sim plot`: paper-style figures of a `run` report, drawn by
+// `edgebert-sim plot`: paper-style figures of a `run` report (or of a sweep's
+// results, or several run reports side by side), drawn by
 // sim/plot/plot_report.py (python3 + matplotlib). The script's path is fixed at
 // build time (EDGEBERT_PLOT_SCRIPT) and can be overridden by the environment
 // variable of the same name; the interpreter by EDGEBERT_PYTHON.
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,8 +16,7 @@
 #include "common/error.hpp"
 #include "sim/cli/cli_common.hpp"
 #include "sim/cli/commands.hpp"
-
-extern char** environ;
+#include "sim/cli/subprocess.hpp"
 
 #ifndef EDGEBERT_PLOT_SCRIPT
 #define EDGEBERT_PLOT_SCRIPT "sim/plot/plot_report.py"
@@ -29,41 +27,6 @@ namespace edgebert::cli {
 namespace {
 
 constexpr int kScriptBadInput = 2;  // plot_report.py's exit status for a bad report (already reported)
-
-struct ProcessResult {
-    int spawn_errno = 0;  // non-zero: the program could not be started
-    int status = 0;       // waitpid status otherwise
-    bool not_found() const {
-        return spawn_errno != 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 127);
-    }
-    bool ok() const { return !not_found() && WIFEXITED(status) && WEXITSTATUS(status) == 0; }
-};
-
-// Runs argv[0] (looked up on PATH) with the arguments passed as they are, no shell.
-// `quiet` sends the child's stdout and stderr to /dev/null.
-ProcessResult run_process(const std::vector<std::string>& argv, bool quiet) {
-    std::vector<char*> cargv;
-    for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    if (quiet) {
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    }
-    std::cout.flush();
-    std::cerr.flush();
-    pid_t pid = 0;
-    ProcessResult r;
-    r.spawn_errno = posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (r.spawn_errno != 0) return r;
-    while (waitpid(pid, &r.status, 0) < 0) {
-        if (errno != EINTR) throw Error(fmt::format("waiting for '{}' failed: {}", argv[0], std::strerror(errno)));
-    }
-    return r;
-}
 
 std::string env_or(const char* name, const std::string& fallback) {
     const char* v = std::getenv(name);
@@ -80,7 +43,7 @@ std::string find_python() {
                           : std::vector<std::string>{"python3", "/usr/bin/python3"};
     bool found_any = false;
     for (const auto& py : candidates) {
-        const auto r = run_process({py, "-c", "import matplotlib"}, true);
+        const auto r = run_process({py, "-c", "import matplotlib"}, ChildOutput::Discard);
         if (r.not_found()) continue;
         found_any = true;
         if (r.ok()) return py;
@@ -99,29 +62,34 @@ std::string find_python() {
 
 int cmd_plot(const std::vector<std::string>& args) {
     po::options_description desc("options");
-    std::string report, out_dir, format;
+    std::vector<std::string> reports;
+    std::string out_dir, format;
     bool log = false;
     desc.add_options()
-        ("report", po::value(&report), "report JSON written by 'run' (or give it as the first argument)")
+        ("report", po::value(&reports)->multitoken(),
+         "a report JSON written by 'run' or 'sentences', a sweep's results.json, or several run reports to "
+         "compare side by side (or give them as the arguments)")
         ("out", po::value(&out_dir)->default_value("."), "directory for the figures (created if missing)")
         ("format", po::value(&format)->default_value("png"), "figure format: png, svg or pdf")
-        ("log", po::bool_switch(&log), "log-scale y axis for the total-cycles figure");
+        ("log", po::bool_switch(&log), "log-scale cycle axes");
     po::positional_options_description pos;
-    pos.add("report", 1);
+    pos.add("report", -1);
     po::variables_map vm;
-    if (!parse_options("plot", "<report.json> [--out DIR] [--format png|svg|pdf] [--log]", desc, args, vm,
-                       &pos))
+    if (!parse_options("plot", "<report.json | results.json | a.json b.json ...> [--out DIR] [--format png|svg|pdf] [--log]",
+                       desc, args, vm, &pos))
         return 0;
 
-    if (report.empty())
+    if (reports.empty())
         throw Error("plot: missing the report file (usage: edgebert-sim plot <report.json> [options])");
     if (format != "png" && format != "svg" && format != "pdf")
         throw Error(fmt::format("--format '{}' is not one of png, svg, pdf", format));
     if (out_dir.empty()) throw Error("--out: empty directory name");
-    struct stat st {};
-    if (stat(report.c_str(), &st) != 0)
-        throw Error(fmt::format("{}: cannot open file: {}", report, std::strerror(errno)));
-    if (S_ISDIR(st.st_mode)) throw Error(fmt::format("{}: is a directory, not a report file", report));
+    for (const auto& report : reports) {
+        struct stat st {};
+        if (stat(report.c_str(), &st) != 0)
+            throw Error(fmt::format("{}: cannot open file: {}", report, std::strerror(errno)));
+        if (S_ISDIR(st.st_mode)) throw Error(fmt::format("{}: is a directory, not a report file", report));
+    }
 
     const std::string script = env_or("EDGEBERT_PLOT_SCRIPT", EDGEBERT_PLOT_SCRIPT);
     if (access(script.c_str(), R_OK) != 0)
@@ -134,8 +102,8 @@ int cmd_plot(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {python, script, "--out", out_dir, "--format", format};
     if (log) argv.push_back("--log");
     argv.push_back("--");
-    argv.push_back(report);
-    const auto r = run_process(argv, false);
+    argv.insert(argv.end(), reports.begin(), reports.end());
+    const auto r = run_process(argv, ChildOutput::Inherit);
     if (r.spawn_errno != 0)
         throw Error(fmt::format("cannot start '{}': {}", python, std::strerror(r.spawn_errno)));
     if (WIFSIGNALED(r.status))

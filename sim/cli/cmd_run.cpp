@@ -14,12 +14,14 @@
 
 #include "common/error.hpp"
 #include "common/json_writer.hpp"
+#include "embedded_configs.hpp"
 #include "compiler/lower/lowering.hpp"
 #include "compiler/program/program.hpp"
 #include "hw/formats/pruning.hpp"
 #include "sim/cli/cli_common.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/progress.hpp"
+#include "sim/cli/run_report_extras.hpp"
 #include "sim/cli/report_csv.hpp"
 #include "sim/cli/thesis_report.hpp"
 #include "sim/run/bound_report.hpp"
@@ -141,6 +143,7 @@ int cmd_run(const std::vector<std::string>& args) {
     po::options_description desc("options");
     WorkloadOptions w;
     std::string json_path, csv_path, targets = "edgebert,systolic,cpu", mode = "optimized", waves_dir;
+    std::string energy_path, area_path;
     bool quiet = false, dma_projection = false, allow_synthetic_heads = false;
     std::string window, host, wave_operator, wave_scope;
     uint64_t wave_limit_mb = 100;
@@ -150,6 +153,9 @@ int cmd_run(const std::vector<std::string>& args) {
         ("targets", po::value(&targets)->default_value(targets), "comma-separated: edgebert, systolic, cpu")
         ("mode", po::value(&mode)->default_value(mode), "optimized | thesis (the published software's approach)")
         ("json", po::value(&json_path), "write the report as JSON")
+        ("energy", po::value(&energy_path),
+         "energy figures per event (default: the embedded configs/energy/edgebert-12nm.json)")
+        ("area", po::value(&area_path), "area figures (default: the embedded configs/energy/area-12nm.json)")
         ("csv", po::value(&csv_path), "write the breakdown as CSV (target,module,category,cycles)")
         ("waves", po::value(&waves_dir),
          "write waveforms into DIR: per target a VCD of the SoC and a GTKWave save file (DIR/<target>.gtkw), "
@@ -177,6 +183,8 @@ int cmd_run(const std::vector<std::string>& args) {
 
     const auto soc = load_soc(w.soc_path);
     const auto cfg = load_model_config(w.model_path);
+    const auto energy = load_energy(energy_path);
+    const auto area = load_area(area_path);
     if (host != "native" && host != "iss") throw Error(fmt::format("--host '{}' is not one of: native, iss", host));
     uint64_t window_from = 0, window_to = UINT64_MAX;
     std::optional<sim::RegionSelector> wave_region;
@@ -226,6 +234,14 @@ int cmd_run(const std::vector<std::string>& args) {
     std::vector<compiler::Target> tlist;
     for (const auto& t : split(targets)) tlist.push_back(compiler::parse_target(t));
     if (tlist.empty()) throw Error("--targets: no target given (allowed: edgebert, systolic, cpu)");
+    // An accelerator target runs on the SoC's first tile of its kind (further ones stay idle).
+    for (const auto t : tlist) {
+        const hw::TileKind kind = t == compiler::Target::Edgebert ? hw::TileKind::Edgebert : hw::TileKind::Systolic;
+        if (t != compiler::Target::Cpu && soc.tiles_of(kind).empty())
+            throw Error(fmt::format("--targets {}: the SoC config {} has no {} tile (tiles[].kind)",
+                                    compiler::target_name(t), w.soc_path.empty() ? kDefaultSocOrigin : w.soc_path,
+                                    hw::tile_kind_name(kind)));
+    }
     const compiler::Mode cmode = compiler::parse_mode(mode);
     const bool thesis = cmode == compiler::Mode::Thesis;
     if (dma_projection && !thesis) throw UsageError("--silicon-dma-projection needs --mode thesis");
@@ -352,6 +368,14 @@ int cmd_run(const std::vector<std::string>& args) {
             report["accuracy"] = {{"max_abs_err", acc.max_abs_err}, {"cosine", acc.cosine},
                                   {"argmax_agree", acc.argmax_agree}, {"against", "fp32 reference, hidden states"}};
         }
+        j["energy"] = target_energy_json(energy, r, name, soc);
+        j["area"] = target_area_json(area, soc, name);
+        // Every target whose last hidden states were computed in full against the FP32 reference.
+        if (!thesis && exited_after == 0) {
+            const auto acc = accuracy(r.hidden, ref.last_hidden.data, r.logits, ref.logits);
+            j["accuracy"] = {{"cosine", acc.cosine}, {"max_abs_err", acc.max_abs_err},
+                             {"argmax_agree", acc.argmax_agree}};
+        }
         if (t == compiler::Target::Edgebert) edgebert_run = r;
         totals[name] = j["total_cycles"].as_uint64();
         sim_cycles += r.total_cycles;
@@ -369,16 +393,23 @@ int cmd_run(const std::vector<std::string>& args) {
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     report["sim"] = {{"wall_s", wall}, {"simulation_wall_s", sim_wall},
                      {"simulated_cycles_per_s", sim_wall > 0 ? sim_cycles / sim_wall : 0.0}};
+    report["area"] = soc_area_json(area, soc);
+    // What produced this report (docs/run-report.schema.json): config, command line, program.
+    report["config"] = config_provenance(soc, w.soc_path);
+    report["command_line"] = command_line("run", args);
+    report["version"] = program_version();
 
     // The table a person reads at a glance.
     const auto padded = std::count(input.attention_mask.begin(), input.attention_mask.end(), 0);
-    std::cout << fmt::format("{} on {}  ({} mode, {} tokens{}, {} layer{}, {} host{})\n\n", cfg.name, soc.name,
+    std::cout << fmt::format("{} on {}  ({} mode, {} tokens{}, {} layer{}, {} host{})  [config {}, edgebert-sim {}]\n\n",
+                             cfg.name, soc.name,
                              compiler::mode_name(cmode), seq_len,
                              padded ? fmt::format(" ({} padding)", padded) : std::string(), layers, layers > 1 ? "s" : "",
                              host == "iss" ? "RISC-V ISS" : "native",
                              lw.synthetic_heads.empty() ? ""
                              : lw.from_file()           ? "; synthetic heads: " + head_list(lw.synthetic_heads)
-                                                        : "; synthetic weights");
+                                                        : "; synthetic weights",
+                             report["config"].as_object().at("hash").as_string().c_str(), program_version());
     std::cout << fmt::format("{:<10} {:>14}  {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n",
                              "target", "total cycles", "register", "read", "write", "compute", "malloc", "memset",
                              "transpose", "cpu_comp", "flush");
@@ -414,6 +445,11 @@ int cmd_run(const std::vector<std::string>& args) {
             std::cout << fmt::format(" {:>16}", jv.as_object().at("by_module").as_object().at(m).as_uint64());
         std::cout << "\n";
     }
+    std::cout << "\n";
+    for (const auto& [name, jv] : tj) std::cout << energy_line(std::string(name), jv.as_object().at("energy").as_object());
+    for (const auto& [name, jv] : tj) std::cout << area_line(std::string(name), jv.as_object().at("area").as_object());
+    std::cout << fmt::format("{:<10} area {:.3f} mm^2 (every tile of {}, {})\n", "soc",
+                             report["area"].as_object().at("total_mm2").as_double(), soc.name, area.technology);
     if (thesis) print_thesis_tables(tj, report["thesis"].as_object());
     if (!thesis && sp.contains("edgebert_vs_cpu"))
         std::cout << fmt::format("\nspeedup EdgeBERT vs CPU:      {:8.2f}x   (published, thesis mode on silicon: 64.1x)\n",

@@ -18,6 +18,7 @@
 #include "hw/formats/pruning.hpp"
 #include "sim/cli/cli_common.hpp"
 #include "sim/cli/commands.hpp"
+#include "sim/cli/run_report_extras.hpp"
 #include "sim/early_exit/early_exit.hpp"
 #include "sim/run/soc_runner.hpp"
 
@@ -204,6 +205,9 @@ int cmd_sentences(const std::vector<std::string>& args) {
     report["paper_ratios"] = {{"none_over_edgebert", 7.0}, {"conventional_over_edgebert", 2.5}};
     const double replay_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     report["sim"] = {{"layer_simulation_s", sim_s}, {"replay_s", replay_s}};
+    report["config"] = config_provenance(soc, soc_path);
+    report["command_line"] = command_line("sentences", args);
+    report["version"] = program_version();
     if (ratios.contains("none_over_edgebert"))
         std::cout << fmt::format("\nenergy none / edgebert:         {:.2f}x   (paper: up to 7x)\n",
                                  ratios["none_over_edgebert"].as_double());

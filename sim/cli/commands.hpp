@@ -19,6 +19,7 @@ int cmd_reference(const std::vector<std::string>& args);
 int cmd_bench(const std::vector<std::string>& args);
 int cmd_regmap(const std::vector<std::string>& args);
 int cmd_plot(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
 
 // Parses "--tokens 2,17,3" into ids; throws Error naming the option on bad text.
 std::vector<int32_t> parse_token_list(const std::string& text);

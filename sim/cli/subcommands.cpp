@@ -13,7 +13,8 @@ std::vector<Subcommand> all_subcommands() {
         {"reference", "FP32 reference forward of an ALBERT model (golden results)", cmd_reference},
         {"bench", "speed benchmarks of the simulator itself", cmd_bench},
         {"regmap", "print the EdgeBERT tile's register map (markdown)", cmd_regmap},
-        {"plot", "figures (png/svg/pdf) of a run report: cycles per target, module, category", cmd_plot},
+        {"sweep", "design-space sweep over config fields and workload options (GNU parallel or Slurm), merged results", cmd_sweep},
+        {"plot", "figures (png/svg/pdf) of a run report, a sweep's results, or several reports side by side", cmd_plot},
     };
 }
 

@@ -26,6 +26,7 @@ constexpr uint32_t kPlicPending = 0x1000;
 
 FunctionalPlatform::FunctionalPlatform(const hw::SocConfig& soc)
     : soc_(soc),
+      eb_layout_(soc.edgebert.register_layout()),
       in0_("in0", soc.edgebert.input_sram_depth, soc.edgebert.lanes),
       mk0_("mk0", soc.edgebert.mask_sram_depth, soc.edgebert.mask_word_bytes()),
       in1_("in1", soc.edgebert.input_sram_depth, soc.edgebert.lanes),
@@ -57,6 +58,17 @@ void FunctionalPlatform::unmap(void* ptr, uint64_t addr, size_t len, int write_b
     std::free(ptr);
 }
 
+uint32_t FunctionalPlatform::eb_offset(uint64_t addr, const char* what) const {
+    const uint64_t off = addr - soc_.tiles_of(hw::TileKind::Edgebert)[0]->reg_base;
+    const auto layout = eb_layout_;
+    if (off >= regs::window_bytes(layout) || (off & 3))
+        throw Error(fmt::format("functional platform: {} at 0x{:x}: offset 0x{:x} of the EdgeBERT tile is not a "
+                                "register of its {} register layout (0x00-0x{:x}): the tile answers with an "
+                                "address error", what, addr, off, regs::register_layout_name(layout),
+                                regs::window_bytes(layout) - 4));
+    return static_cast<uint32_t>(off);
+}
+
 uint64_t FunctionalPlatform::read64(uint64_t addr) {
     uint64_t v = 0;
     copy_from_dev(&v, addr, 8);
@@ -68,7 +80,7 @@ uint32_t FunctionalPlatform::read32(uint64_t addr) {
     const auto& e = soc_.tiles_of(hw::TileKind::Edgebert);
     const auto& s = soc_.tiles_of(hw::TileKind::Systolic);
     if (!e.empty() && addr >= e[0]->reg_base && addr < e[0]->reg_base + e[0]->reg_size) {
-        const uint32_t off = static_cast<uint32_t>(addr - e[0]->reg_base);
+        const uint32_t off = eb_offset(addr, "load");
         if (off == regs::kCtrl) return eb_ctrl_;
         if (off == regs::kStatus) return eb_status_;
         return eb_regs_.at(off / 4);
@@ -101,14 +113,20 @@ void FunctionalPlatform::write32(uint64_t addr, uint32_t value) {
     const auto& e = soc_.tiles_of(hw::TileKind::Edgebert);
     const auto& s = soc_.tiles_of(hw::TileKind::Systolic);
     if (!e.empty() && addr >= e[0]->reg_base && addr < e[0]->reg_base + e[0]->reg_size) {
-        const uint32_t off = static_cast<uint32_t>(addr - e[0]->reg_base);
+        const uint32_t off = eb_offset(addr, "store");
         if (off == regs::kCtrl) {
-            if (value & regs::ctrl::kSoftResetBit) eb_ctrl_ = 0;
+            if (value & regs::ctrl::kSoftResetBit) {
+                eb_ctrl_ = 0;
+                hw::clear_extension_registers(eb_regs_);
+            }
             eb_ctrl_ &= ~(value & (regs::ctrl::kDmaDoneBit | regs::ctrl::kComputeDoneBit));
             return;
         }
         eb_regs_.at(off / 4) = value;
-        if (off == regs::kCommand) edgebert_command(value);
+        if (off == regs::kCommand) {
+            edgebert_command(value);
+            hw::clear_extension_registers(eb_regs_);  // high bits for that command only, as the tile
+        }
         return;
     }
     if (!s.empty() && addr >= s[0]->reg_base && addr < s[0]->reg_base + s[0]->reg_size) {
@@ -136,6 +154,8 @@ void FunctionalPlatform::systolic_run() {
     const uint64_t b = r(sregs::kAddrBLo) | (uint64_t(r(sregs::kAddrBHi)) << 32);
     const uint64_t c = r(sregs::kAddrCLo) | (uint64_t(r(sregs::kAddrCHi)) << 32);
     const size_t lda = r(sregs::kLda), ldb = r(sregs::kLdb), ldc = r(sregs::kLdc);
+    // The array of the config's size holds the call or the tile refuses it (bad dims).
+    hw::fn::validate_systolic_call(m, n, k, soc_.systolic.size);
     std::vector<int8_t> A(size_t(m) * lda), B(size_t(k) * ldb);
     std::vector<int32_t> C(size_t(m) * ldc, 0);
     for (int i = 0; i < m; ++i) copy_from_dev(&A[size_t(i) * lda], a + uint64_t(i) * lda, size_t(k));

@@ -53,6 +53,8 @@ public:
 
 private:
     uint64_t dram_off(uint64_t addr, size_t len) const;
+    // Offset of an EdgeBERT register access; beyond the layout's window it is an error, as on the bus.
+    uint32_t eb_offset(uint64_t addr, const char* what) const;
     // The tile's command semantics (functional_edgebert.cpp): command_check.hpp decides, as in the SystemC tile.
     void edgebert_command(uint32_t cmd);
     void edgebert_refuse(hw::regs::ErrorCause cause);
@@ -61,7 +63,8 @@ private:
 
     const hw::SocConfig& soc_;
     hw::SparseStorage dram_;
-    std::array<uint32_t, 32> eb_regs_{};
+    hw::RegisterFile eb_regs_{};
+    hw::regs::RegisterLayout eb_layout_;
     uint32_t eb_ctrl_ = 0, eb_status_ = 0;
     hw::Sram in0_, mk0_, in1_, mk1_, aux_;
     std::array<uint32_t, 16> sys_regs_{};

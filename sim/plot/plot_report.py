@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Paper-style figures of an `edgebert-sim run` JSON report.
+"""Paper-style figures of `edgebert-sim` JSON reports.
 
-usage: plot_report.py REPORT.json [--out DIR] [--format png|svg|pdf] [--log]
+usage: plot_report.py REPORT.json... [--out DIR] [--format png|svg|pdf] [--log]
 
-Writes four figures into DIR (named after the report file, e.g. for run.json):
+One run report: four or five figures into DIR (named after the report file, e.g.
+for run.json):
   run-total.EXT            total cycles per target, annotated with EdgeBERT's speedup
   run-by-category.EXT      cycles per target stacked by category (absolute and share)
   run-by-module.EXT        cycles per target stacked by module (absolute and share)
   run-module-category.EXT  one panel per target: modules stacked by category
+  run-cpu-kinds.EXT        CPU compute per target by kind of work (newer reports)
+A sentences report: its energy / latency and exit-layer figures. A sweep's
+results.json: the figures of plot_sweep.py. Several run reports: the side-by-side
+figures of plot_compare.py (compare-*.EXT).
 
 Prints "wrote PATH" for each file. A missing file, malformed JSON or a missing
 required key is reported on one line ("plot_report.py: error: ...") with exit
@@ -20,12 +25,13 @@ import math
 import os
 import sys
 
+from plot_common import (CATEGORY_COLOURS, CATEGORY_ORDER, TARGET_COLOURS, TARGET_ORDER, BadReport, colours_for,
+                         human, label, ordered, sig3)
+from plot_compare import compare_figures
+from plot_sweep import is_sweep, sweep_figures, validate_sweep
+
 EXIT_BAD_INPUT = 2
 
-# The orders (and colours) used everywhere, so figures of different reports compare.
-TARGET_ORDER = ["edgebert", "systolic", "cpu"]
-TARGET_LABELS = {"edgebert": "EdgeBERT", "systolic": "Systolic", "cpu": "CPU"}
-TARGET_COLOURS = {"edgebert": "#1b7837", "systolic": "#2166ac", "cpu": "#b2182b"}
 MODULE_ORDER = ["embedding", "attention", "post_processing", "ffn", "classifier"]
 MODULE_COLOURS = {
     "embedding": "#66c2a5",
@@ -34,24 +40,6 @@ MODULE_COLOURS = {
     "ffn": "#e78ac3",
     "classifier": "#a6d854",
 }
-CATEGORY_ORDER = ["register", "read", "write", "compute", "malloc", "memset", "transpose", "cpu_compute", "flush"]
-CATEGORY_COLOURS = {
-    "register": "#4e79a7",
-    "read": "#f28e2b",
-    "write": "#e15759",
-    "compute": "#76b7b2",
-    "malloc": "#59a14f",
-    "memset": "#edc948",
-    "transpose": "#b07aa1",
-    "cpu_compute": "#9c755f",
-    "flush": "#ff9da7",
-}
-# Names the report may add later (not in the lists above) get these, in order.
-EXTRA_COLOURS = ["#bab0ac", "#7f7f7f", "#c7c7c7", "#595959", "#d9d9d9", "#404040"]
-
-
-class BadReport(Exception):
-    """The report cannot be plotted; the message names the file and the key."""
 
 
 def fail(message):
@@ -123,17 +111,6 @@ def counts(obj, key, path, where):
     return d
 
 
-def ordered(names, order):
-    """`names` in the canonical `order`, then any others alphabetically."""
-    names = list(names)
-    return [n for n in order if n in names] + sorted(n for n in names if n not in order)
-
-
-def colours_for(names, fixed):
-    extra = iter(EXTRA_COLOURS * (1 + len(names) // len(EXTRA_COLOURS)))
-    return {n: fixed[n] if n in fixed else next(extra) for n in names}
-
-
 def validate(report, path):
     """Returns the report's targets, checked, in plotting order."""
     meta = {}
@@ -194,28 +171,6 @@ def setup_matplotlib():
     return plt, FuncFormatter
 
 
-def sig3(v):
-    """Three significant digits, trailing zeros kept (2.00, 62.4, 498)."""
-    if v == 0:
-        return "0"
-    digits = max(0, 2 - int(math.floor(math.log10(abs(v)))))
-    text = f"{v:.{digits}f}"
-    # Rounding may carry into a new digit (999.6 -> "1000"): one digit fewer then.
-    if digits > 0 and len(text.replace("-", "").replace(".", "").lstrip("0")) > 3:
-        text = f"{v:.{digits - 1}f}"
-    return text
-
-
-def human(n, exact=True):
-    """Cycles as 1.20k / 3.45M / 5.67G (exact=False trims zeros for axis ticks: 2M)."""
-    n = float(n)
-    for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(n) >= div:
-            v = n / div
-            return (sig3(v) if exact else f"{v:.3g}") + suffix
-    return f"{n:.0f}" if n == int(n) else (sig3(n) if exact else f"{n:.3g}")
-
-
 def tick_formatter(FuncFormatter):
     return FuncFormatter(lambda v, _: human(v, exact=False))
 
@@ -230,10 +185,6 @@ def suptitle(fig, meta, what):
 
 def fmt_int(v):
     return str(int(v)) if float(v) == int(v) else str(v)
-
-
-def label(name):
-    return TARGET_LABELS.get(name, name)
 
 
 def speedup_of(name, targets, speedup):
@@ -441,21 +392,44 @@ def sentences_figures(plt, report, path):
     return [("energy-latency", energy_latency), ("exit-layers", histogram)]
 
 
+def save_all(figures, plt, out_dir, stem, fmt):
+    for suffix, make in figures:
+        try:
+            save(make(), plt, out_dir, stem, suffix, fmt)
+        except OSError as e:
+            fail(f"{os.path.join(out_dir, stem + '-' + suffix + '.' + fmt)}: cannot write: {e.strerror}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(
         prog="plot_report.py",
-        description="Paper-style figures of an edgebert-sim run report (JSON).")
-    ap.add_argument("report", help="report JSON written by 'edgebert-sim run --json'")
+        description="Paper-style figures of edgebert-sim reports (JSON): a run report, a sentences "
+                    "report, a sweep's results.json, or several run reports side by side.")
+    ap.add_argument("reports", nargs="+", metavar="report",
+                    help="report JSON written by 'edgebert-sim run --json' (several: compared), "
+                         "'sentences --json', or a sweep's results.json")
     ap.add_argument("--out", default=".", help="output directory (created if missing; default .)")
     ap.add_argument("--format", default="png", choices=["png", "svg", "pdf"], help="figure format")
-    ap.add_argument("--log", action="store_true", help="log-scale y axis for the total-cycles figure")
+    ap.add_argument("--log", action="store_true", help="log-scale cycle axes")
     args = ap.parse_args(argv)
 
+    kind = "run"
     try:
-        report = load_report(args.report)
-        sentences = isinstance(report, dict) and "policies" in report
-        if not sentences:
-            meta, targets, speedup = validate(report, args.report)
+        reports = [load_report(p) for p in args.reports]
+        if len(reports) > 1:
+            kind = "compare"
+            for p, r in zip(args.reports, reports):
+                if "policies" in r or is_sweep(r):
+                    raise BadReport(f"{p}: only run reports can be compared side by side "
+                                    f"(this is a {'sentences report' if 'policies' in r else 'sweep'})")
+            validated = [validate(r, p) for p, r in zip(args.reports, reports)]
+        elif "policies" in reports[0]:
+            kind = "sentences"
+        elif is_sweep(reports[0]):
+            kind = "sweep"
+            validate_sweep(reports[0], args.reports[0])
+        else:
+            meta, targets, speedup = validate(reports[0], args.reports[0])
     except BadReport as e:
         fail(str(e))
 
@@ -467,17 +441,27 @@ def main(argv=None):
         fail(f"{args.out}: output directory is not writable")
 
     plt, FuncFormatter = setup_matplotlib()
-    stem = os.path.splitext(os.path.basename(args.report))[0] or "report"
-    if sentences:
-        try:
-            figures = sentences_figures(plt, report, args.report)
-        except BadReport as e:
-            fail(str(e))
-        for suffix, make in figures:
-            save(make(), plt, args.out, stem, suffix, args.format)
-        return 0
+    report = reports[0]
+    stem = os.path.splitext(os.path.basename(args.reports[0]))[0] or "report"
+    try:
+        if kind == "compare":
+            figures = compare_figures(plt, FuncFormatter, args.reports, reports, validated, args.log)
+            stem = "compare"
+        elif kind == "sentences":
+            figures = sentences_figures(plt, report, args.reports[0])
+        elif kind == "sweep":
+            figures = sweep_figures(plt, FuncFormatter, report, args.reports[0], args.log)
+        else:
+            figures = run_figures(plt, FuncFormatter, meta, targets, speedup, args.log)
+    except BadReport as e:
+        fail(str(e))
+    save_all(figures, plt, args.out, stem, args.format)
+    return 0
+
+
+def run_figures(plt, FuncFormatter, meta, targets, speedup, log):
     figures = [
-        ("total", lambda: fig_total(plt, FuncFormatter, meta, targets, speedup, args.log)),
+        ("total", lambda: fig_total(plt, FuncFormatter, meta, targets, speedup, log)),
         ("by-category", lambda: fig_breakdown(plt, FuncFormatter, meta, targets, "by_category",
                                               CATEGORY_ORDER, CATEGORY_COLOURS,
                                               "Cycles per target, by category")),
@@ -490,13 +474,7 @@ def main(argv=None):
         figures.append(("cpu-kinds", lambda: fig_breakdown(plt, FuncFormatter, meta, targets, "cpu_compute_by_kind",
                                                            KIND_ORDER, KIND_COLOURS,
                                                            "CPU compute per target, by kind of work")))
-    for suffix, make in figures:
-        try:
-            save(make(), plt, args.out, stem, suffix, args.format)
-        except OSError as e:
-            fail(f"{os.path.join(args.out, stem + '-' + suffix + '.' + args.format)}: "
-                 f"cannot write: {e.strerror}")
-    return 0
+    return figures
 
 
 if __name__ == "__main__":

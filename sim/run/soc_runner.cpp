@@ -45,8 +45,13 @@ void read_outputs(hw::Dram& dram, const compiler::CompiledModel& m, RunResult& r
     if (m.logits_out != compiler::kNoTensor) r.logits = tensor_values(m.program.tensors.at(m.logits_out), rd);
 }
 
+// A SoC config may lack an accelerator kind (a cpu-only run needs none): its
+// statistics are then zero.
+bool has_tile(const hw::Soc& soc, hw::TileKind k) { return !soc.config().tiles_of(k).empty(); }
+
 // The tile's first refused command, for error messages.
 std::string refusals(hw::Soc& soc) {
+    if (!has_tile(soc, hw::TileKind::Edgebert)) return "";
     for (const auto& r : soc.edgebert().control.log())
         if (r.error != hw::regs::ErrorCause::kNone)
             return fmt::format("; the EdgeBERT tile refused {} command(s), the first {} ({}) at {}",
@@ -57,6 +62,13 @@ std::string refusals(hw::Soc& soc) {
 
 // The EdgeBERT tile's statistics (energy events, the run report's bound).
 void tile_events(hw::Soc& soc, const hw::SocConfig& soc_cfg, RunResult::Events& ev) {
+    if (has_tile(soc, hw::TileKind::Systolic)) {
+        const auto& sys = soc.systolic().stats();
+        ev.systolic_macs = sys.macs;
+        ev.systolic_compute_cycles = sys.compute_cycles;
+        ev.systolic_dma_bytes = sys.bytes_moved();
+    }
+    if (!has_tile(soc, hw::TileKind::Edgebert)) return;
     auto& tile = soc.edgebert();
     ev.tile_macs = tile.pu.total_macs();
     ev.tile_gated_macs = tile.pu.total_gated_vector_ops() * static_cast<uint64_t>(soc_cfg.edgebert.lanes);
@@ -71,11 +83,29 @@ void tile_events(hw::Soc& soc, const hw::SocConfig& soc_cfg, RunResult::Events& 
     ev.tile_busy_cycles = tile.pu.total_cycles() + tile.sfu.total_cycles();
 }
 
+// The tiles' command counts and the EdgeBERT tile's checks, for the report.
+void tile_counts(hw::Soc& soc, RunResult& r) {
+    if (has_tile(soc, hw::TileKind::Edgebert)) {
+        r.tile_checks = tile_checks_json(soc.edgebert().control);
+        r.edgebert_commands = soc.edgebert().control.log().size();
+        for (const auto& rec : soc.edgebert().control.log()) r.edgebert_dma_bytes += rec.dma_bytes;
+    }
+    if (has_tile(soc, hw::TileKind::Systolic)) r.systolic_calls = soc.systolic().stats().calls;
+}
+
 }  // namespace
 
 // The same program through the executor firmware on the RISC-V core.
 RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel& m, const std::string& target_name,
                      const RunHooks& hooks) {
+    // The executor ELF is linked for DRAM at kExecutorDramBase (firmware/common/link.ld)
+    // and finds its descriptor at a fixed address there (FW_PROGRAM_DESC, executor.c).
+    constexpr uint64_t kExecutorDramBase = 0x80000000;
+    if (soc_cfg.dram.base != kExecutorDramBase)
+        throw Error(fmt::format("{} program on the RISC-V core: the SoC config '{}' puts DRAM at field 'dram.base' = "
+                                "0x{:x}, but the executor firmware is linked for DRAM at 0x{:x} "
+                                "(firmware/common/link.ld); use that base with --host iss (the native host runs any)",
+                                target_name, soc_cfg.name, soc_cfg.dram.base, kExecutorDramBase));
     fresh_simcontext();
     hw::Soc soc("soc", soc_cfg, /*with_iss=*/true);
     for (const auto& seg : m.program.image) soc.dram.write(seg.addr, seg.bytes.data(), seg.bytes.size());
@@ -124,10 +154,7 @@ RunResult run_on_iss(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     r.noc = soc.noc.stats_json();
     r.dram = soc.dram.stats_json();
     r.memory = memory_report(soc);
-    r.tile_checks = tile_checks_json(soc.edgebert().control);
-    r.edgebert_commands = soc.edgebert().control.log().size();
-    for (const auto& rec : soc.edgebert().control.log()) r.edgebert_dma_bytes += rec.dma_bytes;
-    r.systolic_calls = soc.systolic().stats().calls;
+    tile_counts(soc, r);
     tile_events(soc, soc_cfg, r.events);
     r.events.dram_bits = (soc.dram.stats().bytes_read + soc.dram.stats().bytes_written +
                           soc.memory_tile().stats().dram_bytes_read + soc.memory_tile().stats().dram_bytes_written) * 8;
@@ -189,10 +216,7 @@ RunResult run_on_soc(const hw::SocConfig& soc_cfg, const compiler::CompiledModel
     r.noc = soc.noc.stats_json();
     r.dram = soc.dram.stats_json();
     r.memory = memory_report(soc);
-    r.tile_checks = tile_checks_json(soc.edgebert().control);
-    r.edgebert_commands = soc.edgebert().control.log().size();
-    for (const auto& rec : soc.edgebert().control.log()) r.edgebert_dma_bytes += rec.dma_bytes;
-    r.systolic_calls = soc.systolic().stats().calls;
+    tile_counts(soc, r);
     auto& ev = r.events;
     tile_events(soc, soc_cfg, ev);
     ev.dram_bits = (soc.dram.stats().bytes_read + soc.dram.stats().bytes_written +

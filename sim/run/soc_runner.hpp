@@ -51,6 +51,9 @@ struct RunResult {
         uint64_t tile_busy_cycles = 0;     // PU + SFU busy (tile clock)
         uint64_t dram_bits = 0;            // bits read + written at the DRAM
         uint64_t noc_flit_hops = 0;        // flits x links crossed, every plane
+        uint64_t systolic_macs = 0;           // the systolic array's MACs (completed calls)
+        uint64_t systolic_compute_cycles = 0; // its clocked compute cycles (tile clock)
+        uint64_t systolic_dma_bytes = 0;      // its DMA traffic, read + written (through its buffers)
         uint64_t host_cycles = 0;          // the CPU's cycles (whole program)
         double seconds = 0;                // simulated time of the program
     } events;

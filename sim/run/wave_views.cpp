@@ -250,7 +250,7 @@ void WaveSession::write_rtl_view() {
         by_base.emplace(ranged ? n.substr(0, br) : n, n);
     }
     const std::string top = "systolic_array", in = "systolic_array.systolic_array";
-    const int n = hw::kSystolicRtlSize;
+    const int n = soc_.systolic().rtl().size();
     Gtkw g;
     auto group = [&](const std::string& title, const std::vector<std::pair<std::string, uint32_t>>& sigs) {
         g.group_begin(title);

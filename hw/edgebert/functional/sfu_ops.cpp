@@ -20,8 +20,7 @@ namespace {
 // 2^-14, |x| <= 31); check_sfu_config rejects formats that are not.
 constexpr int kXFrac = 16;
 constexpr int kXIntBits = 6;
-// Longest row the accumulators are sized for (255 vectors x 32 lanes fits).
-constexpr int kMaxRowLen = 8192;
+constexpr int kMaxRowLen = kSfuMaxRowLen;
 
 // Intermediate formats (fraction bits); see docs/sfu-numerics.md.
 constexpr int kMeanFrac = 32;   // layer-norm mean and x - mean
@@ -159,6 +158,8 @@ int64_t signed_div(int64_t a, int64_t n, int frac) {
 }
 
 }  // namespace
+
+void check_sfu_operand_format(const EdgebertTileConfig& cfg) { check_sfu_config(cfg, "the SFU"); }
 
 std::vector<uint8_t> sfu_layer_norm(const EdgebertTileConfig& cfg, const uint8_t* x, int x_bias,
                                     int rows, int row_len, const uint8_t* gamma, int gamma_bias,

@@ -17,6 +17,14 @@
 
 namespace edgebert::hw::fn {
 
+// Longest row (num_vector x lanes elements) the SFU's row accumulators are sized
+// for; it bounds EdgebertTileConfig::max_num_vector (255 vectors x 32 lanes fits).
+constexpr int kSfuMaxRowLen = 8192;
+
+// Throws ConfigError unless every code of act_format at every bias of bias_range is
+// exact in the SFU's Q6.16 operands (steps >= 2^-16, magnitudes < 64).
+void check_sfu_operand_format(const EdgebertTileConfig& cfg);
+
 // y = (x - mean) / sqrt(var + eps) * gamma + beta per row; gamma/beta have row_len entries.
 std::vector<uint8_t> sfu_layer_norm(const EdgebertTileConfig& cfg, const uint8_t* x, int x_bias,
                                     int rows, int row_len, const uint8_t* gamma, int gamma_bias,

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
+#include "hw/edgebert/register_layout.hpp"
 #include "hw/edgebert/register_map.hpp"
 #include "hw/formats/bitmask.hpp"
 
@@ -72,10 +76,25 @@ uint32_t TileTestbench::read_reg(uint32_t offset) {
     return v;
 }
 
-void TileTestbench::set_field(uint32_t offset, int lsb, int width, uint32_t value) {
-    uint32_t v = tile.control.peek(offset);
-    const uint32_t mask = (width >= 32 ? 0xFFFFFFFFu : ((1u << width) - 1u)) << lsb;
-    write_reg(offset, (v & ~mask) | ((value << lsb) & mask));
+void TileTestbench::set_fields(std::initializer_list<std::pair<const char*, uint32_t>> fields) {
+    // In the tile's register layout: the published registers of the fields are written, an
+    // extension register (extended layout) only when its high bits change.
+    const auto layout = cfg_.register_layout();
+    RegisterFile before{};
+    for (uint32_t off = 0; off < regs::window_bytes(layout); off += 4)
+        if (off != kCtrl && off != kCommand && off != kStatus) before[off / 4] = tile.control.peek(off);
+    RegisterFile after = before;
+    std::vector<uint32_t> published;
+    for (auto [name, v] : fields) {
+        regs::encode_field(layout, after.data(), name, v);
+        for (int i = 0; i < regs::kNumRegisterFields; ++i)
+            if (std::string(regs::kRegisterFields[i].name) == name) published.push_back(regs::kRegisterFields[i].offset);
+    }
+    for (uint32_t i = 0; i < after.size(); ++i) {
+        const uint32_t off = i * 4;
+        const bool mine = std::find(published.begin(), published.end(), off) != published.end();
+        if (mine || after[i] != before[i]) write_reg(off, after[i]);
+    }
 }
 
 void TileTestbench::start(uint32_t cmd) { write_reg(kCommand, cmd); }
@@ -115,8 +134,8 @@ DramOperand TileTestbench::put_operand(uint64_t addr, const std::vector<uint8_t>
 uint32_t TileTestbench::load_operand(int dec, const DramOperand& op, int mask_base, int input_base) {
     write_reg(kUseAxi, 1);
     write_reg(kFlipMem, static_cast<uint32_t>(dec));
-    set_field(kBaseMask, dec ? 16 : 0, 12, static_cast<uint32_t>(mask_base));
-    set_field(kBaseInput, dec ? 16 : 0, 12, static_cast<uint32_t>(input_base));
+    set_fields({{dec ? "base_mask1" : "base_mask0", static_cast<uint32_t>(mask_base)}});
+    set_fields({{dec ? "base_input1" : "base_input0", static_cast<uint32_t>(input_base)}});
     write_reg(kMaskRdAddr, static_cast<uint32_t>(op.mask_addr));
     write_reg(kDmaLength, static_cast<uint32_t>(op.vectors - 1));
     uint32_t c = command(kCmdMaskRead);
@@ -133,8 +152,9 @@ std::vector<uint8_t> TileTestbench::fetch_operand(int dec, int mask_base, int in
     write_reg(kUseAxi, 1);
     write_reg(kFlipMem, static_cast<uint32_t>(dec));
     // Write-outs read from the output bases of decoder flip_mem.
-    write_reg(kBaseOutput, field_bits(static_cast<uint32_t>(input_base), 0, 12) |
-                               field_bits(static_cast<uint32_t>(mask_base), 16, 12));
+    set_fields({{"base_output", static_cast<uint32_t>(input_base)},
+                {"base_output_mask", static_cast<uint32_t>(mask_base)},
+                {"dense_results", 0}});
     const uint64_t mask_bytes = static_cast<uint64_t>(vectors) * cfg_.mask_word_bytes();
     const uint64_t input_addr = (addr + mask_bytes + 63) & ~uint64_t{63};
     write_reg(kMaskWrAddr, static_cast<uint32_t>(addr));
@@ -158,8 +178,7 @@ uint32_t TileTestbench::load_aux(const std::vector<uint8_t>& bytes, int row, uin
     mem.write(addr, bytes.data(), bytes.size());
     write_reg(kUseAxi, 1);
     write_reg(kAuxRdAddr, static_cast<uint32_t>(addr));
-    write_reg(kAuxDmaLength, field_bits(static_cast<uint32_t>(rows - 1), 0, 8) |
-                                 field_bits(static_cast<uint32_t>(row), 16, 8));
+    set_fields({{"aux_dma_length", static_cast<uint32_t>(rows - 1)}, {"aux_dma_base", static_cast<uint32_t>(row)}});
     return command(kCmdAuxRead);
 }
 

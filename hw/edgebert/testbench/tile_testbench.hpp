@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
 #include "hw/edgebert/edgebert_tile.hpp"
@@ -76,7 +78,8 @@ public:
 
 private:
     void access(bool write, uint32_t offset, uint32_t& value);
-    void set_field(uint32_t offset, int lsb, int width, uint32_t value);
+    // Sets register fields by name in the tile's register layout (register_layout.hpp).
+    void set_fields(std::initializer_list<std::pair<const char*, uint32_t>> fields);
 
     const EdgebertTileConfig cfg_;
     sc_core::sc_trace_file* vcd_ = nullptr;

@@ -10,7 +10,7 @@
 // PE's accumulator does. (Per-step saturation is not associative: with C_in
 // near the limit, a large positive product followed by a negative one leaves
 // the sum below the limit, where one final saturation would not.) Without a
-// preloaded C_in no call can saturate: |sum| <= K * 2^14 <= 2^19 for K <= 32.
+// preloaded C_in no call can saturate: |sum| <= K * 2^14 <= 2^20 for K <= 64.
 //
 // No scales: operands and results are raw integers; the CPU dequantises.
 #pragma once

@@ -249,3 +249,41 @@ TEST(RegisterMapCommands, DvfsCodesAreTakenAtTheCommandWrite) {
     for (int l = 0; l < 16; ++l)
         EXPECT_EQ(j.ldo_codes[l], field_value(r[kLdoCodes0 / 4 + l / 4], (l % 4) * 8, 8)) << l;
 }
+
+TEST(RegisterMapCommands, ExtendedLayoutHighBitsReachExactlyTheCommandsThatListTheirField) {
+    // The extended layout (docs/register-map.md, "Extended layout"): a bit above a field's published
+    // width (in place, or in its extension register) changes the plan of exactly the commands that
+    // list the field; the published layout ignores those bits.
+    EdgebertTileConfig published, extended;
+    extended.input_sram_depth = extended.mask_sram_depth = 65536;
+    extended.aux_sram_depth = 4096;
+    extended.default_limits();
+    ASSERT_EQ(extended.register_layout(), RegisterLayout::Extended);
+    for (int ci = 0; ci < kNumCommandRegisters; ++ci) {
+        const auto& c = kCommandRegisters[ci];
+        std::map<std::string, bool> changed;
+        for (uint32_t variant = 0; variant < 2; ++variant) {
+            const RegisterFile base = legal_regs(c.command, variant);
+            const PlanText want_ext = text(plan_command(extended, base, c.command));
+            const PlanText want_pub = text(plan_command(published, base, c.command));
+            ASSERT_TRUE(plan_command(extended, base, c.command).violations.empty()) << want_ext.checks;
+            for (int xi = 0; xi < kNumExtendedFields; ++xi) {
+                const ExtendedField& x = kExtendedFields[xi];
+                const int pw = field_width(RegisterLayout::Published, x.name);
+                RegisterFile r = base;
+                const uint32_t low = decode_field(RegisterLayout::Published, base.data(), x.name);
+                encode_field(RegisterLayout::Extended, r.data(), x.name, low | (1u << pw));  // the lowest high bit
+                const PlanText got = text(plan_command(extended, r, c.command));
+                changed[x.name] = changed[x.name] || got.job != want_ext.job || got.checks != want_ext.checks;
+                const PlanText pub = text(plan_command(published, r, c.command));
+                EXPECT_TRUE(pub.job == want_pub.job && pub.checks == want_pub.checks)
+                    << "the published layout decodes the high bit of " << x.name << " (command " << c.command << ")";
+            }
+        }
+        for (int xi = 0; xi < kNumExtendedFields; ++xi) {
+            const char* n = kExtendedFields[xi].name;
+            EXPECT_EQ(changed[n], listed(c.reads, n) || listed(c.checks, n))
+                << "command " << c.command << " (" << command_name(c.command) << "), high bit of " << n;
+        }
+    }
+}

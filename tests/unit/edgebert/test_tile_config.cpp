@@ -46,11 +46,11 @@ TEST(TileConfig, OverridesAndErrors) {
     EXPECT_EQ(c.act_format.total_bits, 4);
     EXPECT_EQ(c.timing.ii_softmax, 5);
     EXPECT_DOUBLE_EQ(c.adpll.f_max_mhz, 1200);
-    expect_error(R"({"lanes": 12})", "'edgebert.lanes' = 12 must be 8, 16 or 32");
+    expect_error(R"({"lanes": 12})", "'edgebert.lanes' = 12 must be 8, 16, 32 or 64");
     expect_error(R"({"lane": 16})", "unknown field 'edgebert.lane'");
     expect_error(R"({"max_burst_beats": 512})", "max_burst_beats");
     expect_error(R"({"timing": {"ii_layer_norm": 0}})", "timing.ii_layer_norm");
-    expect_error(R"({"input_sram_depth": 8192})", "12-bit");
+    expect_error(R"({"input_sram_depth": 131072})", "'edgebert.input_sram_depth' = 131072 is out of range [256, 65536]");
     expect_error(R"({"ldo": {"v_min": 0.9}})", "ldo");
     expect_error(R"({"dvfs_thresholds": [1, 2, 3]})", "expected 15");
     expect_error(R"({"act_total_bits": 9})", "act_format");

@@ -71,7 +71,7 @@ inline CacheGeometry level(uint64_t size, unsigned ways, unsigned line, unsigned
 //   L1 I$ 256 B 2-way  (8 sets, a set every 128 B), hit latency 1
 //   L1 D$ 256 B 2-way  (8 sets, a set every 128 B), hit latency 2
 //   L2    1 KiB 4-way  (16 sets, a set every 256 B), hit latency 8, write-back
-//   store buffer of 2 entries, flush walk 3 cycles per line.
+//   store buffer of 2 entries (write-through L1 D$), flush walk 3 cycles per line.
 constexpr unsigned kL1iHit = 1, kL1dHit = 2, kL2Hit = 8;
 constexpr unsigned kFlushPerLine = 3;
 
@@ -82,7 +82,10 @@ inline CacheHierarchyConfig small_hierarchy(WritePolicy l1d_policy = WritePolicy
     c.l2 = level(1024, 4, 16, kL2Hit);
     c.llc = level(4096, 4, 16, 10);
     c.acc_l2 = level(1024, 4, 16, 8);
-    c.store_buffer_entries = 2;
+    // The store buffer exists behind a write-through L1 D$ only (validate() refuses
+    // another size with a write-back one).
+    c.store_buffer_entries =
+        l1d_policy == WritePolicy::WriteThrough ? 2 : CacheHierarchyConfig::kDefaultStoreBufferEntries;
     c.flush_cycles_per_line = kFlushPerLine;
     c.validate("test");
     return c;

@@ -444,5 +444,36 @@ TEST(CacheConfig, ParseErrorsNameTheField) {
     has(msg(R"({"l1d": 5})"), "'caches.l1d'", "object");
 }
 
+// Settings the timing model has no path for are refused, naming the field,
+// instead of being accepted and ignored (docs/memory-hierarchy.md, "Every field").
+TEST(CacheConfig, FieldsWithoutEffectAreRefused) {
+    auto msg = [](const std::string& json) { return error_of([&] { parse(json); }); };
+    auto has = [](const std::string& m, const char* a, const char* b) { expect_has(m, {a, b}); };
+    has(msg(R"({"l1i": {"write_policy": "write_through"}})"), "'caches.l1i.write_policy' = write_through",
+        "never written");
+    has(msg(R"({"acc_l2": {"write_policy": "write_through"}})"), "'caches.acc_l2.write_policy' = write_through",
+        "write-back");
+    // The store buffer sits behind a write-through L1 D$ only.
+    has(msg(R"({"l1d": {"write_policy": "write_back"}, "store_buffer_entries": 4})"),
+        "'caches.store_buffer_entries' = 4", "write-back L1 D$");
+    EXPECT_EQ(parse(R"({"l1d": {"write_policy": "write_through"}, "store_buffer_entries": 4})").store_buffer_entries, 4u);
+    EXPECT_EQ(parse(R"({"l1d": {"enabled": false}, "store_buffer_entries": 4})").store_buffer_entries, 4u);
+    EXPECT_NO_THROW(parse(R"({"l1d": {"write_policy": "write_back"}, "store_buffer_entries": 8})"));
+    // A disabled level takes no geometry; no cache model takes no level.
+    has(msg(R"({"l2": {"enabled": false, "size_bytes": 65536}})"), "'caches.l2.size_bytes'",
+        "'caches.l2.enabled' is false");
+    has(msg(R"({"llc": {"enabled": false, "hit_latency_cycles": 3}})"), "'caches.llc.hit_latency_cycles'",
+        "not modelled");
+    has(msg(R"({"enabled": false, "l1d": {"ways": 4}})"), "'caches.l1d' has no effect", "'caches.enabled' is false");
+    has(msg(R"({"enabled": false, "flush_cycles_per_line": 2})"), "'caches.flush_cycles_per_line'",
+        "no cache is modelled");
+    EXPECT_FALSE(parse(R"({"enabled": false})").enabled);
+    EXPECT_FALSE(parse(R"({"l2": {"enabled": false}})").l2.enabled);
+    // A code-built config gets the same refusals.
+    CacheHierarchyConfig c = default_cache_hierarchy();
+    c.l1i.write_policy = WritePolicy::WriteThrough;
+    EXPECT_THROW(c.validate("code"), ConfigError);
+}
+
 }  // namespace
 }  // namespace edgebert::hw

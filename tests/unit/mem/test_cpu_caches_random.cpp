@@ -171,7 +171,12 @@ std::vector<FilterCase> filter_cases() {
         c.l2.enabled = false;  // the L1s miss to the backside
         v.push_back({"NoL2", c});
     }
-    for (FilterCase& f : v) f.cfg.validate(f.name);
+    for (FilterCase& f : v) {
+        // A write-back L1 D$ has no store buffer: its size stays the default.
+        if (f.cfg.l1d.write_policy == WritePolicy::WriteBack)
+            f.cfg.store_buffer_entries = CacheHierarchyConfig::kDefaultStoreBufferEntries;
+        f.cfg.validate(f.name);
+    }
     return v;
 }
 
@@ -375,6 +380,7 @@ std::vector<RefCase> ref_cases() {
         c.l1i = level(512, 2, 16, 1);
         c.l1d = level(1024, 2, 16, 2, WritePolicy::WriteBack);
         c.l2 = level(4096, 8, 16, 8);
+        c.store_buffer_entries = CacheHierarchyConfig::kDefaultStoreBufferEntries;  // none behind a write-back L1 D$
         v.push_back({"WriteBackL1d", c});
     }
     for (RefCase& r : v) r.cfg.validate(r.name);

@@ -237,6 +237,22 @@ TEST_F(MemoryTileTest, FullLineDmaWriteAllocatesWithoutReadingDram) {
     EXPECT_TRUE(b.tile.llc()->dirty(kBase + 0x1000));
 }
 
+// caches.llc.write_policy: a write-through LLC does not allocate on a DMA
+// write and sends every written line on to DRAM; the write-back one keeps it dirty.
+TEST_F(MemoryTileTest, WriteThroughLlcForwardsDmaWritesToDram) {
+    CacheHierarchyConfig wt = default_cache_hierarchy();
+    wt.llc.write_policy = WritePolicy::WriteThrough;
+    Bench b(wt);
+    constexpr uint64_t N = 4;
+    b.run([&](Host& h) {
+        const Outcome o = h.dma_write(DmaCoherence::Llc, kBase + 0x1000, random_bytes(1, N * kLine));
+        ASSERT_EQ(o.status, tlm::TLM_OK_RESPONSE);
+    });
+    EXPECT_EQ(b.tile.stats().dram_bytes_written, N * kLine);
+    EXPECT_EQ(b.tile.stats().dram_bytes_read, 0u);
+    EXPECT_FALSE(b.llc_holds(kBase + 0x1000));
+}
+
 TEST_F(MemoryTileTest, ModeNoneGoesStraightToDramAndLeavesTheLlcUntouched) {
     Bench b;
     constexpr uint64_t kLen = 200;

@@ -325,7 +325,7 @@ std::vector<uint8_t> random_codes(std::mt19937_64& rng, size_t n, double sparsit
 
 TEST(RuntimeBitmask, EncodeBytesMatchTheLibraryAndDecodeRoundTrips) {
     std::mt19937_64 rng(5);
-    for (const int lanes : {8, 16, 32}) {
+    for (const int lanes : {8, 16, 32, 64}) {
         for (const double sparsity : {0.0, 0.5, 0.9, 1.0}) {
             for (const uint8_t mag : {uint8_t{0x7F}, uint8_t{0x07}, uint8_t{0xFF}}) {
                 for (const size_t vectors : {size_t{0}, size_t{1}, size_t{37}, size_t{300}}) {
@@ -879,7 +879,7 @@ TEST(RuntimeInt32, I32ToI8ShiftsArithmeticallyThenSaturates) {
 // map, the mapped codes, zeros dropped).
 TEST(RuntimeBitmask, SpliceEqualsDecodeConcatenateEncode) {
     std::mt19937_64 rng(11);
-    for (const int lanes : {8, 16, 32}) {
+    for (const int lanes : {8, 16, 32, 64}) {
         for (const double sparsity : {0.0, 0.3, 0.9}) {
             for (const bool with_table : {false, true}) {
                 const size_t w = size_t(lanes), chunks = 3, rows = 5, row_vectors = 2;
@@ -909,8 +909,8 @@ TEST(RuntimeBitmask, SpliceEqualsDecodeConcatenateEncode) {
                 const auto want = num::bitmask_to_dram(num::bitmask_encode(want_codes.data(), vectors, lanes, 0x7F));
 
                 const uint8_t* smask[3] = {masks[0].data(), masks[1].data(), masks[2].data()};
-                const uint8_t* cur[3][32];
-                uint8_t* dcur[32];
+                const uint8_t* cur[3][EB_K_MAX_LANES];
+                uint8_t* dcur[EB_K_MAX_LANES];
                 std::vector<uint8_t> dmask(vectors * w / 8, 0xCD), drows(vectors * w + w, 0);
                 for (size_t c = 0; c < chunks; ++c)
                     for (size_t l = 0; l < w; ++l) cur[c][l] = images[c].data() + l;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 #include <climits>
 #include <fstream>
@@ -83,6 +84,27 @@ TEST(SystolicFunctional, CycleFormulaTerms) {
     EXPECT_EQ(fn::systolic_call_cycles(4, 4, 4, true, 4).total(), fn::systolic_call_cycles(4, 4, 4, true, 32).total());
 }
 
+// At each built size: the formula at the limits of the array (1 and size in
+// every dimension) and the first shape past them refused.
+TEST(SystolicFunctional, CycleFormulaAtEverySizesBoundaries) {
+    for (int S : kSystolicRtlSizes) {
+        const uint64_t s = static_cast<uint64_t>(S);
+        EXPECT_EQ(fn::systolic_call_cycles(S, S, S, false, S).total(), 4 * s) << S;
+        EXPECT_EQ(fn::systolic_call_cycles(S, S, S, true, S).total(), 5 * s) << S;
+        EXPECT_EQ(fn::systolic_call_cycles(1, 1, S, false, S).total(), s + 3) << S;
+        EXPECT_EQ(fn::systolic_call_cycles(1, S, 1, false, S).total(), s + 3) << S;
+        EXPECT_EQ(fn::systolic_call_cycles(S, 1, 1, false, S).total(), 2 * s + 2) << S;
+        EXPECT_EQ(fn::systolic_call_cycles(S, 1, 1, true, S).total(), 3 * s + 2) << S;
+        EXPECT_EQ(fn::systolic_call_cycles(S, S, S, true, S).skew, 2 * s - 1) << S;
+        EXPECT_THROW(fn::systolic_call_cycles(S + 1, 1, 1, false, S), ShapeError) << S;
+        EXPECT_THROW(fn::systolic_call_cycles(1, S + 1, 1, false, S), ShapeError) << S;
+        EXPECT_THROW(fn::systolic_call_cycles(1, 1, S + 1, false, S), ShapeError) << S;
+        // No preload: the largest product of a call cannot saturate (S * 2^14 < 2^31).
+        const std::vector<int8_t> a(s * s, -128), b(s * s, -128);
+        EXPECT_EQ(fn::systolic_gemm(S, S, S, a, b)[0], S * 16384) << S;
+    }
+}
+
 TEST(SystolicFunctional, ShapeLimitsNameTheDimension) {
     EXPECT_NO_THROW(fn::validate_systolic_call(32, 32, 32, 32));
     for (auto [m, n, k, name] : {std::tuple{0, 1, 1, "M = 0"}, {1, 33, 1, "N = 33"}, {1, 1, 33, "K = 33"},
@@ -132,9 +154,10 @@ TEST(SystolicConfig, DefaultsAndFields) {
 
 TEST(SystolicConfig, RejectsUnknownKeysAndOutOfRange) {
     expect_config_error(R"({"systolic": {"sise": 16}})", "sise");
-    expect_config_error(R"({"systolic": {"size": 33}})", "systolic.size");
-    expect_config_error(R"({"systolic": {"size": 33}})", "[1, 32]");
-    expect_config_error(R"({"systolic": {"size": 0}})", "systolic.size");
+    for (int size : {0, 1, 4, 12, 24, 33, 48, 65, 128, -8})
+        expect_config_error(fmt::format(R"({{"systolic": {{"size": {}}}}})", size),
+                            fmt::format("field 'systolic.size' = {} must be one of 8, 16, 32, 64", size));
+    for (int size : kSystolicRtlSizes) EXPECT_EQ(parse(fmt::format(R"({{"systolic": {{"size": {}}}}})", size)).size, size);
     expect_config_error(R"({"systolic": {"clock_mhz": 0}})", "systolic.clock_mhz");
     expect_config_error(R"({"systolic": {"axi_data_bits": 48}})", "must be 32, 64 or 128");
     expect_config_error(R"({"systolic": {"max_burst_beats": 257}})", "systolic.max_burst_beats");

@@ -1,7 +1,7 @@
-// The verilated array against the functional model: results bit for bit
-// (random operands, every edge shape, accumulate, saturation at both INT32
-// limits) and cycles equal to the closed form; the port protocol seen by a
-// bare driver; the FST trace.
+// The verilated arrays (one per size of kSystolicRtlSizes) against the
+// functional model: results bit for bit (random operands, every edge shape,
+// accumulate, saturation at both INT32 limits) and cycles equal to the closed
+// form at every size; the port protocol seen by a bare driver; the FST trace.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,9 +12,13 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <unistd.h>
 
-#include "Vsystolic_array.h"
+#include "Vsystolic_array_16.h"
+#include "Vsystolic_array_32.h"
+#include "Vsystolic_array_64.h"
+#include "Vsystolic_array_8.h"
 #include "common/error.hpp"
 #include "common/rng.hpp"
 #include "hw/systolic/functional/systolic_gemm.hpp"
@@ -51,61 +55,101 @@ std::pair<std::vector<int32_t>, uint64_t> run_rtl(SystolicRtl& rtl, const Shape&
     return {c, cycles};
 }
 
-class SystolicRtlShapes : public ::testing::TestWithParam<Shape> {};
+// The shapes a size-S array must get right: the corners of its limits, one
+// dimension at 1, and odd sizes in between.
+std::vector<Shape> shapes_for(int S) {
+    return {Shape{1, 1, 1},         Shape{S, S, S},          Shape{5, 7, 3},      Shape{S, 1, S},
+            Shape{1, S, S},         Shape{S, S, 1},          Shape{S - 1, 2, S / 2}, Shape{2, S - 1, S},
+            Shape{S / 2 + 1, S - 3, S - 1}, Shape{S - 1, S, 3}};
+}
+
+class SystolicRtlSizes : public ::testing::TestWithParam<int> {};
 
 }  // namespace
 
-TEST_P(SystolicRtlShapes, EqualsFunctionalModelAndClosedFormCycles) {
-    const Shape s = GetParam();
-    SystolicRtl rtl;
-    Rng rng(static_cast<uint64_t>(s.m * 1000 + s.n * 37 + s.k));
-    for (bool acc : {false, true}) {
-        for (int rep = 0; rep < 2; ++rep) {
-            const auto a = random_i8(rng, static_cast<size_t>(s.m) * s.k);
-            const auto b = random_i8(rng, static_cast<size_t>(s.k) * s.n);
-            std::vector<int32_t> c_in(static_cast<size_t>(s.m) * s.n);
-            for (auto& x : c_in) x = static_cast<int32_t>(rng.uniform_int(-2000000000, 2000000000));
-            const auto expect = fn::systolic_gemm(s.m, s.n, s.k, a, b, acc ? &c_in : nullptr);
-            const auto [c, cycles] = run_rtl(rtl, s, a, b, acc ? &c_in : nullptr);
-            ASSERT_EQ(c, expect) << "M=" << s.m << " N=" << s.n << " K=" << s.k << " accumulate=" << acc;
-            EXPECT_EQ(cycles, fn::systolic_call_cycles(s.m, s.n, s.k, acc, kSystolicRtlSize).total())
-                << "M=" << s.m << " N=" << s.n << " K=" << s.k << " accumulate=" << acc;
+TEST_P(SystolicRtlSizes, EqualsFunctionalModelAndClosedFormCycles) {
+    const int S = GetParam();
+    SystolicRtl rtl(S);
+    ASSERT_EQ(rtl.size(), S);
+    for (const Shape& s : shapes_for(S)) {
+        Rng rng(static_cast<uint64_t>(S * 100000 + s.m * 1000 + s.n * 37 + s.k));
+        for (bool acc : {false, true}) {
+            for (int rep = 0; rep < 2; ++rep) {
+                const auto a = random_i8(rng, static_cast<size_t>(s.m) * s.k);
+                const auto b = random_i8(rng, static_cast<size_t>(s.k) * s.n);
+                std::vector<int32_t> c_in(static_cast<size_t>(s.m) * s.n);
+                for (auto& x : c_in) x = static_cast<int32_t>(rng.uniform_int(-2000000000, 2000000000));
+                const auto expect = fn::systolic_gemm(s.m, s.n, s.k, a, b, acc ? &c_in : nullptr);
+                const auto [c, cycles] = run_rtl(rtl, s, a, b, acc ? &c_in : nullptr);
+                ASSERT_EQ(c, expect) << "size " << S << " M=" << s.m << " N=" << s.n << " K=" << s.k
+                                     << " accumulate=" << acc;
+                EXPECT_EQ(cycles, fn::systolic_call_cycles(s.m, s.n, s.k, acc, S).total())
+                    << "size " << S << " M=" << s.m << " N=" << s.n << " K=" << s.k << " accumulate=" << acc;
+            }
+        }
+    }
+    // The largest call: K + N + 2M = 4S cycles, 5S accumulating.
+    EXPECT_EQ(fn::systolic_call_cycles(S, S, S, false, S).total(), 4u * S);
+    EXPECT_EQ(fn::systolic_call_cycles(S, S, S, true, S).total(), 5u * S);
+}
+
+TEST_P(SystolicRtlSizes, RefusesShapesOutsideTheArray) {
+    const int S = GetParam();
+    SystolicRtl rtl(S);
+    const size_t ld = static_cast<size_t>(S) + 1;
+    std::vector<int8_t> a(ld * ld), b(ld * ld);
+    std::vector<int32_t> c(ld * ld);
+    SystolicRtl::Call call;
+    call.a = a.data(), call.b = b.data(), call.c = c.data();
+    call.lda = call.ldb = call.ldc = ld;
+    for (const Shape& s : {Shape{0, 1, 1}, Shape{S + 1, 1, 1}, Shape{1, S + 1, 1}, Shape{1, 1, S + 1}}) {
+        call.m = s.m, call.n = s.n, call.k = s.k;
+        EXPECT_THROW(rtl.run(call), ShapeError) << "size " << S << " M=" << s.m << " N=" << s.n << " K=" << s.k;
+    }
+    // The array still works after the refusals.
+    call.m = call.n = call.k = S;
+    EXPECT_EQ(rtl.run(call), 4u * S);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, SystolicRtlSizes, ::testing::ValuesIn(kSystolicRtlSizes),
+                         [](const auto& info) { return "N" + std::to_string(info.param); });
+
+TEST(SystolicRtl, RefusesSizesNotBuiltIn) {
+    for (int size : {0, 4, 12, 31, 128}) {
+        try {
+            SystolicRtl rtl(size);
+            ADD_FAILURE() << "size " << size << " accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_NE(std::string(e.what()).find("8, 16, 32, 64"), std::string::npos) << e.what();
         }
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Shapes, SystolicRtlShapes,
-                         ::testing::Values(Shape{1, 1, 1}, Shape{32, 32, 32}, Shape{5, 7, 3}, Shape{32, 1, 32},
-                                           Shape{1, 32, 32}, Shape{32, 32, 1}, Shape{17, 23, 9}, Shape{2, 31, 16},
-                                           Shape{31, 2, 30}),
-                         [](const auto& info) {
-                             return "M" + std::to_string(info.param.m) + "N" + std::to_string(info.param.n) + "K" +
-                                    std::to_string(info.param.k);
-                         });
-
-TEST(SystolicRtl, SaturatesAtBothLimitsPerStep) {
-    SystolicRtl rtl;
+TEST_P(SystolicRtlSizes, SaturatesAtBothLimitsPerStep) {
+    const int S = GetParam(), H = S / 2;
+    SystolicRtl rtl(S);
     Rng rng(99);
-    const Shape s{32, 32, 32};
-    const size_t mn = 32 * 32;
+    const Shape s{S, S, S};
+    const size_t mn = static_cast<size_t>(S) * S;
     // Even rows of C_in start just below INT32_MAX, odd rows just above
-    // INT32_MIN. Columns 0-15 of B are positive (even rows climb into the upper
-    // limit), columns 16-31 negative (odd rows fall into the lower one), and
-    // columns 8-11 and 24-27 change sign half-way, so a sum saturates and then
-    // moves away from the limit again: only per-step saturation gets those right.
-    std::vector<int8_t> a(32 * 32), b(32 * 32);
-    for (int i = 0; i < 32; ++i)
-        for (int k = 0; k < 32; ++k) a[i * 32 + k] = static_cast<int8_t>(k % 7 == 3 ? 100 : 127);
-    for (int k = 0; k < 32; ++k)
-        for (int j = 0; j < 32; ++j) {
-            const bool positive = j < 16;
-            const bool flips = (j % 16) >= 8 && (j % 16) < 12 && k >= 16;
-            b[k * 32 + j] = static_cast<int8_t>(positive != flips ? 127 : -128);
+    // INT32_MIN. Columns below S/2 of B are positive (even rows climb into the
+    // upper limit), the others negative (odd rows fall into the lower one), and
+    // a quarter of each half changes sign half-way through K, so a sum
+    // saturates and then moves away from the limit again: only per-step
+    // saturation gets those right. The margins stay below the first half's sum.
+    std::vector<int8_t> a(mn), b(mn);
+    for (int i = 0; i < S; ++i)
+        for (int k = 0; k < S; ++k) a[i * S + k] = static_cast<int8_t>(k % 7 == 3 ? 100 : 127);
+    for (int k = 0; k < S; ++k)
+        for (int j = 0; j < S; ++j) {
+            const bool positive = j < H;
+            const bool flips = (j % H) >= H / 2 && (j % H) < H / 2 + H / 4 && k >= H;
+            b[k * S + j] = static_cast<int8_t>(positive != flips ? 127 : -128);
         }
     std::vector<int32_t> c_in(mn);
     for (size_t x = 0; x < mn; ++x) {
-        const int64_t margin = rng.uniform_int(0, 300000);
-        c_in[x] = static_cast<int32_t>((x / 32) % 2 == 0 ? INT32_MAX - margin : INT32_MIN + margin);
+        const int64_t margin = rng.uniform_int(0, int64_t{H} * 9000);
+        c_in[x] = static_cast<int32_t>((x / S) % 2 == 0 ? INT32_MAX - margin : INT32_MIN + margin);
     }
     const auto expect = fn::systolic_gemm(s.m, s.n, s.k, a, b, &c_in);
     int at_max = 0, at_min = 0;
@@ -113,23 +157,24 @@ TEST(SystolicRtl, SaturatesAtBothLimitsPerStep) {
         at_max += v == INT32_MAX;
         at_min += v == INT32_MIN;
     }
-    ASSERT_GT(at_max, 10);  // the case really exercises both limits
-    ASSERT_GT(at_min, 10);
+    const int some = static_cast<int>(mn / 16);
+    ASSERT_GT(at_max, some);  // the case really exercises both limits
+    ASSERT_GT(at_min, some);
     int order_matters = 0;  // elements where one saturation at the end would differ
-    for (int i = 0; i < 32; ++i)
-        for (int j = 0; j < 32; ++j) {
-            int64_t exact = c_in[i * 32 + j];
-            for (int k = 0; k < 32; ++k) exact += int64_t{a[i * 32 + k]} * b[k * 32 + j];
+    for (int i = 0; i < S; ++i)
+        for (int j = 0; j < S; ++j) {
+            int64_t exact = c_in[i * S + j];
+            for (int k = 0; k < S; ++k) exact += int64_t{a[i * S + k]} * b[k * S + j];
             const int64_t once = std::clamp<int64_t>(exact, INT32_MIN, INT32_MAX);
-            order_matters += once != expect[i * 32 + j];
+            order_matters += once != expect[i * S + j];
         }
-    ASSERT_GT(order_matters, 10);
+    ASSERT_GT(order_matters, some / 2);
     std::vector<int32_t> c_final = c_in;
-    uint64_t sat_steps = fn::systolic_gemm(32, 32, 32, a.data(), 32, b.data(), 32, c_final.data(), 32, true);
-    EXPECT_GT(sat_steps, 100u);
+    const uint64_t sat_steps = fn::systolic_gemm(S, S, S, a.data(), S, b.data(), S, c_final.data(), S, true);
+    EXPECT_GT(sat_steps, mn / 8);
     const auto [c, cycles] = run_rtl(rtl, s, a, b, &c_in);
     EXPECT_EQ(c, expect);
-    EXPECT_EQ(cycles, 160u);
+    EXPECT_EQ(cycles, 5u * S);
 
     // The per-step case from the functional test, in the array.
     const std::vector<int8_t> a1 = {127, -128}, b1 = {127, 127};
@@ -140,12 +185,13 @@ TEST(SystolicRtl, SaturatesAtBothLimitsPerStep) {
     EXPECT_EQ(run_rtl(rtl, Shape{1, 1, 2}, a2, b2, &c2).first[0], INT32_MIN + 16384);
 }
 
-TEST(SystolicRtl, BackToBackCallsLeaveNoResidue) {
+TEST_P(SystolicRtlSizes, BackToBackCallsLeaveNoResidue) {
     // Shapes shrink and grow between calls on one instance: stale accumulators,
     // skew registers and buffer lanes must not leak into the next result.
-    SystolicRtl rtl;
+    const int S = GetParam();
+    SystolicRtl rtl(S);
     Rng rng(5);
-    for (const Shape& s : {Shape{32, 32, 32}, Shape{3, 4, 5}, Shape{32, 32, 32}, Shape{1, 1, 1}, Shape{20, 9, 32}}) {
+    for (const Shape& s : {Shape{S, S, S}, Shape{3, 4, 5}, Shape{S, S, S}, Shape{1, 1, 1}, Shape{S - 5, 7, S}}) {
         for (bool acc : {true, false}) {
             const auto a = random_i8(rng, static_cast<size_t>(s.m) * s.k);
             const auto b = random_i8(rng, static_cast<size_t>(s.k) * s.n);
@@ -157,25 +203,13 @@ TEST(SystolicRtl, BackToBackCallsLeaveNoResidue) {
     }
 }
 
-TEST(SystolicRtl, RefusesShapesOutsideTheArray) {
-    SystolicRtl rtl;
-    std::vector<int8_t> a(33 * 33), b(33 * 33);
-    std::vector<int32_t> c(33 * 33);
-    SystolicRtl::Call call;
-    call.a = a.data(), call.b = b.data(), call.c = c.data();
-    call.lda = call.ldb = call.ldc = 33;
-    for (const Shape& s : {Shape{0, 1, 1}, Shape{33, 1, 1}, Shape{1, 33, 1}, Shape{1, 1, 33}}) {
-        call.m = s.m, call.n = s.n, call.k = s.k;
-        EXPECT_THROW(rtl.run(call), ShapeError);
-    }
-}
-
 // The port protocol with a bare driver of the verilated class: one read per
 // operand slice and per C_in row, one write per result row, busy for exactly
 // the closed-form cycles and a one-cycle done pulse.
-TEST(SystolicRtl, PortProtocolWithBareDriver) {
+template <class Top>
+void check_port_protocol(int size) {
     VerilatedContext ctx;
-    Vsystolic_array top(&ctx, "top");
+    Top top(&ctx, "top");
     auto edge = [&] {
         top.clk = 0;
         top.eval();
@@ -188,7 +222,7 @@ TEST(SystolicRtl, PortProtocolWithBareDriver) {
     edge();
     top.rst_n = 1;
     for (bool acc : {false, true}) {
-        const int m = 6, n = 4, k = 9;
+        const int m = 6, n = 4, k = size > 8 ? 9 : 7;
         top.dim_m = m;
         top.dim_n = n;
         top.dim_k = k;
@@ -220,10 +254,17 @@ TEST(SystolicRtl, PortProtocolWithBareDriver) {
         for (int i = 0; i < k; ++i) EXPECT_EQ(op_ks[i], i);
         for (int i = 0; i < m; ++i) EXPECT_EQ(out_rows[i], i);
         for (int i = 0; acc && i < m; ++i) EXPECT_EQ(cin_rows[i], m - 1 - i);  // preload shifts south: last row first
-        EXPECT_EQ(static_cast<uint64_t>(cycles), fn::systolic_call_cycles(m, n, k, acc, 32).total());
+        EXPECT_EQ(static_cast<uint64_t>(cycles), fn::systolic_call_cycles(m, n, k, acc, size).total());
         EXPECT_EQ(busy_cycles, cycles - 1);  // busy from after the start edge up to the done edge
     }
     top.final();
+}
+
+TEST(SystolicRtl, PortProtocolWithBareDriver) {
+    check_port_protocol<Vsystolic_array_8>(8);
+    check_port_protocol<Vsystolic_array_16>(16);
+    check_port_protocol<Vsystolic_array_32>(32);
+    check_port_protocol<Vsystolic_array_64>(64);
 }
 
 namespace {
@@ -241,7 +282,7 @@ std::string slurp(const std::string& path) {
 TEST(SystolicRtl, FstTraceOfAWindow) {
     const std::string fst = temp_path("systolic_rtl.fst"), vcd = temp_path("systolic_rtl.vcd");
     {
-        SystolicRtl rtl;
+        SystolicRtl rtl(32);
         EXPECT_FALSE(rtl.tracing());
         rtl.open_fst(fst, 105, 110, 1000.0);
         EXPECT_TRUE(rtl.tracing());
@@ -276,4 +317,36 @@ TEST(SystolicRtl, FstTraceOfAWindow) {
     EXPECT_EQ(text.find("#110000"), std::string::npos);
     std::filesystem::remove(fst);
     std::filesystem::remove(vcd);
+}
+
+// Every size traces every PE (--trace-max-array covers the N x N views) and the
+// ports at their width.
+TEST_P(SystolicRtlSizes, FstHoldsEveryPe) {
+    const int S = GetParam();
+    const std::string fst = temp_path("systolic_rtl_" + std::to_string(S) + ".fst");
+    {
+        SystolicRtl rtl(S);
+        rtl.open_fst(fst, 0, 1000, 1000.0);
+        std::vector<int8_t> a(static_cast<size_t>(S) * S, 3), b(static_cast<size_t>(S) * S, -2);
+        std::vector<int32_t> c(static_cast<size_t>(S) * S);
+        SystolicRtl::Call call;
+        call.m = call.n = call.k = S;
+        call.a = a.data(), call.b = b.data(), call.c = c.data();
+        call.lda = call.ldb = call.ldc = static_cast<size_t>(S);
+        EXPECT_EQ(rtl.run(call), 4u * S);
+        EXPECT_EQ(rtl.fst_traced_cycles(), 4u * S);
+        rtl.close_fst();
+        EXPECT_EQ(c[0], -6 * S);
+    }
+    const auto names = SystolicRtl::fst_signal_names(fst);
+    auto has = [&](const std::string& prefix) {
+        return std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n.rfind(prefix, 0) == 0; });
+    };
+    const std::string last = fmt::format("[{}][{}]", S - 1, S - 1);
+    EXPECT_TRUE(has("systolic_array.systolic_array.pe_acc" + last)) << "size " << S;
+    EXPECT_TRUE(has("systolic_array.systolic_array.pe_valid" + last)) << "size " << S;
+    EXPECT_FALSE(has(fmt::format("systolic_array.systolic_array.pe_acc[{}]", S))) << "size " << S;
+    EXPECT_TRUE(has(fmt::format("systolic_array.a_col[{}:0]", 8 * S - 1))) << "size " << S;
+    EXPECT_TRUE(has(fmt::format("systolic_array.cout_row[{}:0]", 32 * S - 1))) << "size " << S;
+    std::filesystem::remove(fst);
 }

@@ -230,6 +230,46 @@ TEST_F(SystolicTileTest, CallsThroughRegistersEqualFunctionalModel) {
     EXPECT_EQ(tb.tile.stats().irq_pulses, calls.size());
 }
 
+// Every verilated size through the tile: random calls up to the array's
+// limits equal the functional model, the compute phase is the closed form of
+// that size, and the array one larger than the size is refused.
+class SystolicTileSizes : public edgebert::test::ScTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(SystolicTileSizes, RandomCallsEqualFunctionalModel) {
+    const int S = GetParam();
+    SystolicTileConfig cfg;
+    cfg.size = S;
+    Bench tb("tb", cfg);
+    ASSERT_EQ(tb.tile.rtl().size(), S);
+    Rng rng(static_cast<uint64_t>(S));
+    std::vector<Gemm> calls = {{S, S, S, false}, {S, S, S, true}, {1, S, 1, false}, {S, 1, S, true}};
+    for (int r = 0; r < 4; ++r)
+        calls.push_back({static_cast<int>(rng.uniform_int(1, S)), static_cast<int>(rng.uniform_int(1, S)),
+                         static_cast<int>(rng.uniform_int(1, S)), r % 2 == 1});
+    tb.run([&] {
+        for (const Gemm& g : calls) {
+            const Placed p = place(tb, g, rng, INT32_MIN, INT32_MAX);
+            program(tb, g);
+            tb.write_reg(R::kCommand, R::kCmdRun);
+            const uint32_t ctrl = tb.wait_done();
+            ASSERT_EQ(ctrl & R::ctrl::kErrorBit, 0u) << "size " << S << ": " << g.m << "x" << g.n << "x" << g.k;
+            check_result(tb, g, p);
+            EXPECT_EQ(tb.tile.last_call().compute_cycles,
+                      fn::systolic_call_cycles(g.m, g.n, g.k, g.accumulate, S).total());
+        }
+        for (const Gemm& g : {Gemm{S + 1, 1, 1}, Gemm{1, S + 1, 1}, Gemm{1, 1, S + 1}}) {
+            program(tb, g);
+            tb.write_reg(R::kCommand, R::kCmdRun);
+            EXPECT_EQ(cause_of(tb.wait_done()), static_cast<uint32_t>(ErrorCause::kBadDims)) << "size " << S;
+            tb.write_reg(R::kCtrl, R::ctrl::kSoftResetBit);
+        }
+    });
+    EXPECT_EQ(tb.tile.stats().calls, calls.size());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, SystolicTileSizes, ::testing::ValuesIn(kSystolicRtlSizes),
+                         [](const auto& info) { return "N" + std::to_string(info.param); });
+
 TEST_F(SystolicTileTest, StridedOperandsAndSaturatingAccumulate) {
     Bench tb("tb", SystolicTileConfig{});
     Rng rng(12);
@@ -488,4 +528,35 @@ TEST_F(SystolicTileTest, FstTraceOfTheRtl) {
     EXPECT_EQ(text.find("#" + std::to_string((first + cycles) * 1000) + "\n"), std::string::npos);
     std::filesystem::remove(fst);
     std::filesystem::remove(vcd);
+}
+
+// The AXI port moves one beat of axi_data_bits per tile cycle: against this
+// bench's memory (20 cycles + 8 bytes per cycle) a 256-byte C row takes 20 + 32
+// cycles through a 64- or 128-bit port, and its 64 beats through a 32-bit one.
+// Only C's rows are that long (A's and B's rows of 64 int8 fit the memory's pace).
+TEST_F(SystolicTileTest, PortWidthBoundsTheDmaWhenTheMemoryIsFaster) {
+    auto call_cycles = [](int axi_bits) {
+        fresh_context();
+        SystolicTileConfig cfg;
+        cfg.size = 64;
+        cfg.axi_data_bits = axi_bits;
+        Bench tb("tb", cfg);
+        Rng rng(21);
+        uint32_t cycles = 0;
+        tb.run([&] {
+            Gemm g{64, 64, 64, false};
+            const Placed p = place(tb, g, rng);
+            program(tb, g);
+            tb.write_reg(R::kCommand, R::kCmdRun);
+            ASSERT_EQ(tb.wait_done() & R::ctrl::kErrorBit, 0u);
+            check_result(tb, g, p);
+            cycles = tb.read_reg(R::kCycles);
+        });
+        return cycles;
+    };
+    const uint32_t c32 = call_cycles(32), c64 = call_cycles(64), c128 = call_cycles(128);
+    const int c_row_bytes = 64 * 4;
+    const int memory_paced = kMemLatency + static_cast<int>(c_row_bytes / kMemBytesPerCycle);
+    EXPECT_EQ(c64, c128) << "the memory, not the port, paces 64- and 128-bit transfers";
+    EXPECT_EQ(c32 - c64, static_cast<uint32_t>(64 * (c_row_bytes / 4 - memory_paced)));
 }
