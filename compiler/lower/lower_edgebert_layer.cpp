@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "compiler/lower/lower_edgebert.hpp"
 #include "compiler/model/reference.hpp"
+#include "hw/edgebert/functional/sfu_ops.hpp"
 
 namespace edgebert::compiler {
 
@@ -208,7 +209,7 @@ uint32_t EdgebertLowerer::add_norm(uint32_t x, int x_bias, uint32_t r, int r_bia
     int gb = 0, bb = 0;
     const std::vector<uint8_t> gc = aux_codes(ln.gamma, gb), bc = aux_codes(ln.beta, bb);
     const uint32_t g_row = static_cast<uint32_t>(seq_ / L_), b_row = g_row + static_cast<uint32_t>(nv);
-    const uint32_t aux_end = tile_.sfu_lut ? static_cast<uint32_t>(tile_.aux_sram_depth - 256 / L_)
+    const uint32_t aux_end = tile_.sfu_lut ? static_cast<uint32_t>(tile_.aux_sram_depth - hw::fn::lut_table_rows(tile_))
                                            : static_cast<uint32_t>(tile_.aux_sram_depth);
     if (b_row + nv > aux_end)
         throw ShapeError(fmt::format("layer norm: the span mask ({} rows), gamma and beta ({} rows each){} do not fit "
@@ -253,9 +254,12 @@ bool EdgebertLowerer::lower_layer(int l, uint32_t& h, const std::string& in_key)
     const int f1b = bias_for(calib(key(l, "ffn1"))), gb = bias_for(calib(key(l, "gelu")));
     int lut_row = -1;
     if (tile_.sfu_lut) {
-        lut_row = tile_.aux_sram_depth - 256 / L_;
-        load_aux(fmt::format("{} table {} -> {}", model::activation_name(cfg_.hidden_act), f1b, gb),
-                 activation_table(f1b, gb), static_cast<uint32_t>(lut_row));
+        lut_row = tile_.aux_sram_depth - hw::fn::lut_table_rows(tile_);
+        // The tile's table: one entry per code of the format, in whole aux rows.
+        std::vector<uint8_t> t = activation_table(f1b, gb);
+        t.resize(size_t(hw::fn::lut_table_bytes(tile_)), 0);
+        load_aux(fmt::format("{} table {} -> {}", model::activation_name(cfg_.hidden_act), f1b, gb), t,
+                 static_cast<uint32_t>(lut_row));
     }
     const uint32_t f1c = linear_chunks(ao, L.ffn, "ffn", chunk_width(I, H), aob, f1b, p + "ffn1.chunks", lut_row, gb);
     b_.region(l, EB_MOD_FFN, tile_.sfu_lut ? "ffn_rows" : "gelu");

@@ -56,7 +56,7 @@ const Field kRegisterFields[] = {
      "on write: one token per operation (write it before each)"},
     {"base_attn_span",  kAuxBases, 0, 7, false, false, "aux row of the attention-span mask (one entry per distance |i-j|)",
      "on write, polled by softmax"},
-    {"base_gamma",      kAuxBases, 7, 8, false, false, "aux row of layer-norm gamma; ext: first aux row of the LUT command's 256-entry table (256 / lanes rows)",
+    {"base_gamma",      kAuxBases, 7, 8, false, false, "aux row of layer-norm gamma; ext: first aux row of the LUT command's table (2^act_total_bits entries, ceil(entries / lanes) rows)",
      "on write, polled by layer norm"},
     {"base_beta",       kAuxBases, 15, 8, false, false, "aux row of layer-norm beta",
      "on write; the original's layer norm reads beta at base_gamma"},
@@ -369,7 +369,8 @@ std::string register_map_markdown() {
         "then ignored, as the original's 4-bit gb_mode field ignores it.\n\n"
         "**13 lut** (`edgebert.sfu_lut`): the special-function unit maps every code of num_timestep rows\n"
         "x num_vector vectors of decoder 0's operand (base_mask0 / base_input0, as element add's first\n"
-        "operand) through a 256-entry table in the aux SRAM: 256 / lanes rows from aux row base_gamma,\n"
+        "operand) through a table in the aux SRAM with one byte per code of the activation format\n"
+        "(2^act_total_bits entries, 256 at 8 bits), ceil(entries / lanes) rows from aux row base_gamma,\n"
         "byte i the output code for input code i. Masked-out lanes decode as code 0x00 and map to\n"
         "table[0] (the unit sees decoded vectors); an entry whose magnitude bits are zero is a zero of\n"
         "the result. Results are encoded into decoder flip_mem at base_output / base_output_mask. No\n"

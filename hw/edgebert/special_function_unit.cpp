@@ -107,7 +107,7 @@ SfuOutcome SpecialFunctionUnit::run(const SfuJob& job) {
         case SfuOp::Lut: {
             mode.write(regs::kGbLut);
             // The lookups read the table rows in place (counted per element below, not as row reads).
-            std::vector<uint8_t> table(static_cast<size_t>(fn::kLutEntries));
+            std::vector<uint8_t> table(static_cast<size_t>(fn::lut_table_bytes(cfg_)));
             for (int r = 0; r < fn::lut_table_rows(cfg_); ++r)
                 std::memcpy(&table[static_cast<size_t>(r) * L], aux_sram.row(job.gamma_row + r),
                             static_cast<size_t>(L));

@@ -162,13 +162,12 @@ void EdgebertTileConfig::validate(const std::string& origin) const {
     if (!(adpll.initial_mhz >= adpll.f_min_mhz && adpll.initial_mhz <= adpll.f_max_mhz))
         bad("adpll.initial_mhz", fmt::format("= {} is out of range [{}, {}]", adpll.initial_mhz,
                                              adpll.f_min_mhz, adpll.f_max_mhz));
-    // The LUT maps 8-bit codes through a 256-byte table held in 256 / lanes aux rows.
-    if (sfu_lut && act_format.total_bits != 8)
-        bad("sfu_lut", fmt::format("needs 8-bit activation codes (act_total_bits = {}): the table maps every 8-bit "
-                                   "code", act_format.total_bits));
-    if (sfu_lut && aux_sram_depth * lanes < 256)
-        bad("sfu_lut", fmt::format("needs aux_sram_depth >= 256 / lanes = {} rows for its table (aux_sram_depth = {})",
-                                   256 / lanes, aux_sram_depth));
+    // The LUT maps every code of the format through a 2^act_total_bits-byte table
+    // held in ceil(2^act_total_bits / lanes) aux rows.
+    const int lut_rows = ((1 << act_format.total_bits) + lanes - 1) / lanes;
+    if (sfu_lut && aux_sram_depth < lut_rows)
+        bad("sfu_lut", fmt::format("needs aux_sram_depth >= 2^act_total_bits / lanes = {} rows for its table "
+                                   "(aux_sram_depth = {})", lut_rows, aux_sram_depth));
     if (dvfs_thresholds.size() != 15)
         bad("dvfs_thresholds", fmt::format("has {} entries, expected 15 (16 levels: 15 DCO fields in 0x64-0x6C)",
                                            dvfs_thresholds.size()));

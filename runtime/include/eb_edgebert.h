@@ -43,7 +43,7 @@ int eb_matmul_start(const eb_platform* p, const eb_matmul_desc* d);
 
 /* EB_SFU_LUT is the co-design extension (command 13; the tile needs edgebert.sfu_lut, else it
  * refuses or ignores the command as unknown): out = table[x] code by code for num_timestep rows x
- * num_vector vectors of x (x_mask / x_input, decoder 0), the 256-byte table in 256 / lanes aux rows
+ * num_vector vectors of x (x_mask / x_input, decoder 0), the table (one byte per code: 2^act_total_bits) in whole aux rows
  * from gamma_row, the result encoded into out_dec at out_mask / out_input. No bias field is used. */
 typedef enum { EB_SFU_LAYER_NORM, EB_SFU_SOFTMAX, EB_SFU_ELEMENT_ADD, EB_SFU_ENTROPY, EB_SFU_DVFS, EB_SFU_LUT } eb_sfu_op;
 typedef struct {

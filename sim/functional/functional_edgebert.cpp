@@ -127,7 +127,7 @@ void FunctionalPlatform::edgebert_command(uint32_t cmd) {
                 break;
             }
             case hw::SfuOp::Lut: {  // the extension (cfg.sfu_lut): plan_command runs it only when configured
-                std::vector<uint8_t> table(static_cast<size_t>(hw::fn::kLutEntries));
+                std::vector<uint8_t> table(static_cast<size_t>(hw::fn::lut_table_bytes(cfg)));
                 aux_.read_rows(j.gamma_row, table.data(), hw::fn::lut_table_rows(cfg));
                 out = hw::fn::sfu_lut(cfg, x.codes.data(), rows, row_len, table.data());
                 break;

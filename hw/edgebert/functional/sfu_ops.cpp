@@ -327,18 +327,17 @@ std::vector<uint8_t> sfu_lut(const EdgebertTileConfig& cfg, const uint8_t* x, in
                              const uint8_t* table) {
     const char* op = "sfu_lut";
     cfg.act_format.validate();
-    if (cfg.act_format.total_bits != 8) {
-        throw ConfigError(std::string(op) + ": act_format.total_bits = " +
-                          std::to_string(cfg.act_format.total_bits) +
-                          " must be 8: the table maps every 8-bit code");
-    }
     check_rows(op, rows, row_len, cfg);
     check_ptr(x, op, "x");
     check_ptr(table, op, "table");
     const uint8_t magnitude = cfg.act_format.magnitude_mask();
+    const int entries = lut_entries(cfg);
     const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(row_len);
     std::vector<uint8_t> out(n);
     for (size_t k = 0; k < n; ++k) {
+        if (x[k] >= entries)  // the decoder hands the unit codes of the format only
+            throw Error(std::string(op) + ": code " + std::to_string(x[k]) + " at element " + std::to_string(k) +
+                        " has bits above the " + std::to_string(cfg.act_format.total_bits) + "-bit format");
         const uint8_t y = table[x[k]];
         out[k] = (y & magnitude) ? y : 0;
     }

@@ -54,13 +54,16 @@ EntropyResult sfu_entropy(const EdgebertTileConfig& cfg, const uint8_t* x, int x
                           int row_len, uint16_t threshold_q10);
 
 // Lookup table (co-design extension, command 13, EdgebertTileConfig::sfu_lut):
-// y_k = table[x_k] for the rows x row_len codes of x. The table has kLutEntries
-// bytes, byte c the output code of input code c; it spans lut_table_rows(cfg)
-// aux rows. No bias is involved: codes map to codes. A table entry whose
-// magnitude bits are zero is a zero of the result, returned as 0x00 (the bitmask
-// format stores no negative zero). Needs 8-bit codes (act_format.total_bits = 8).
-constexpr int kLutEntries = 256;
-inline int lut_table_rows(const EdgebertTileConfig& cfg) { return kLutEntries / cfg.lanes; }
+// y_k = table[x_k] for the rows x row_len codes of x. The table has one entry
+// per code of the activation format (2^act_total_bits bytes), byte c the output
+// code of input code c; it spans lut_table_rows(cfg) aux rows (the last one
+// partly used when a row holds more lanes than there are codes). No bias is
+// involved: codes map to codes. A table entry whose magnitude bits are zero is a
+// zero of the result, returned as 0x00 (the bitmask format stores no negative zero).
+inline int lut_entries(const EdgebertTileConfig& cfg) { return 1 << cfg.act_format.total_bits; }
+inline int lut_table_rows(const EdgebertTileConfig& cfg) { return (lut_entries(cfg) + cfg.lanes - 1) / cfg.lanes; }
+// Bytes of the aux rows the table spans (>= lut_entries).
+inline int lut_table_bytes(const EdgebertTileConfig& cfg) { return lut_table_rows(cfg) * cfg.lanes; }
 std::vector<uint8_t> sfu_lut(const EdgebertTileConfig& cfg, const uint8_t* x, int rows, int row_len,
                              const uint8_t* table);
 

@@ -98,7 +98,7 @@ TEST(EdgebertKnobs, EveryLaneCountEqualsTheFunctionalPlatform) {
         // Zero padding and a narrower split change no value: the same codes at every lane count.
         if (first.empty()) first = r.hidden;
         EXPECT_EQ(r.hidden, first) << what;
-        // The extensions at this width: the SFU table (256 / lanes aux rows) and dense streams.
+        // The extensions at this width: the SFU table (256 / lanes aux rows at 8 bits) and dense streams.
         hw::SocConfig ext = with_lanes(s.soc, lanes, 16);
         ext.edgebert.sfu_lut = ext.edgebert.dense_results = true;
         EXPECT_EQ(run_both(s, ext, 2, what + " lut + dense").hidden, first) << what;
@@ -150,6 +150,12 @@ TEST(EdgebertKnobs, EveryActivationFormatEqualsTheFunctionalPlatform) {
         std::printf("%s: cosine %.5f (bias range [%d, %d])\n", what.c_str(), cos, soc.edgebert.bias_range.min,
                     soc.edgebert.bias_range.max);
         EXPECT_GT(cos, bits >= 6 ? 0.8 : 0.5) << what;
+        // The SFU table has one entry per code of the format (2^bits): GELU through it
+        // gives the codes the splice's code map gives.
+        hw::SocConfig ext = soc;
+        ext.edgebert.sfu_lut = ext.edgebert.dense_results = true;
+        ext.edgebert.validate("test");
+        EXPECT_EQ(run_both(s, ext, 2, what + " lut + dense").hidden, r.hidden) << what;
     }
 }
 

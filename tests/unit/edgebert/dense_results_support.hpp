@@ -267,7 +267,7 @@ inline Aux make_aux(Rng& rng, int nv) {
     for (auto* v : {&a.gamma, &a.beta, &a.span})
         for (auto& x : *v) x &= 0x3F;  // positive, modest
     a.span[0] = 0x38;  // a non-zero span
-    a.table.resize(fn::kLutEntries);
+    a.table.resize(256);  // 8-bit codes
     for (auto& x : a.table) x = static_cast<uint8_t>(rng.uniform_int(0, 255));
     a.table[0] = 0x00;  // zero maps to zero: the LUT's result has zeros to keep
     return a;

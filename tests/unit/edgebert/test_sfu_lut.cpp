@@ -70,7 +70,7 @@ TEST(SfuLutFunctional, MapsEveryCodeThroughTheTable) {
     for (int lanes : {8, 16, 32}) {
         const auto cfg = lut_config(lanes);
         Rng rng(static_cast<uint64_t>(lanes));
-        const auto table = random_bytes(rng, fn::kLutEntries);
+        const auto table = random_bytes(rng, 256);
         const int rows = 5, row_len = 3 * lanes;
         const auto x = random_bytes(rng, size_t(rows) * row_len);
         const auto y = fn::sfu_lut(cfg, x.data(), rows, row_len, table.data());
@@ -80,6 +80,28 @@ TEST(SfuLutFunctional, MapsEveryCodeThroughTheTable) {
             EXPECT_EQ(y[k], (t & 0x7F) ? t : 0) << k;
         }
         EXPECT_EQ(fn::lut_table_rows(cfg), 256 / lanes);
+    }
+}
+
+// Narrower formats: one entry per code (2^bits), in whole rows; a code with bits
+// above the format is refused rather than read past the table.
+TEST(SfuLutFunctional, NarrowFormatsHaveOneEntryPerCode) {
+    for (auto [bits, exp, lanes, rows] : {std::tuple{6, 3, 16, 4}, {6, 2, 8, 8}, {4, 2, 16, 1}, {4, 2, 32, 1},
+                                          {5, 2, 32, 1}, {8, 3, 32, 8}}) {
+        auto cfg = lut_config(lanes);
+        cfg.act_format = num::AdaptivFloatFormat{bits, exp};
+        EXPECT_EQ(fn::lut_entries(cfg), 1 << bits);
+        EXPECT_EQ(fn::lut_table_rows(cfg), rows) << bits << " bits, " << lanes << " lanes";
+        EXPECT_EQ(fn::lut_table_bytes(cfg), rows * lanes);
+        Rng rng(static_cast<uint64_t>(bits * 100 + lanes));
+        const auto table = random_bytes(rng, size_t(fn::lut_table_bytes(cfg)));
+        std::vector<uint8_t> x(size_t(2 * lanes));
+        for (auto& c : x) c = static_cast<uint8_t>(rng.uniform_int(0, (1 << bits) - 1));
+        const auto y = fn::sfu_lut(cfg, x.data(), 2, lanes, table.data());
+        const uint8_t magnitude = cfg.act_format.magnitude_mask();
+        for (size_t k = 0; k < x.size(); ++k) EXPECT_EQ(y[k], (table[x[k]] & magnitude) ? table[x[k]] : 0) << k;
+        x[3] = static_cast<uint8_t>(1 << bits);
+        if (bits < 8) EXPECT_THROW(fn::sfu_lut(cfg, x.data(), 2, lanes, table.data()), Error);
     }
 }
 
@@ -106,11 +128,14 @@ TEST(SfuLutFunctional, BadArgumentsAreNamed) {
     EXPECT_THROW(fn::sfu_lut(cfg, x.data(), 1, 16, nullptr), ShapeError);
     EdgebertTileConfig narrow;
     narrow.act_format = {6, 3};
+    std::vector<uint8_t> wide = x;
+    wide[5] = 64;  // above the 6-bit format's codes
     try {
-        fn::sfu_lut(narrow, x.data(), 1, 16, t.data());
+        fn::sfu_lut(narrow, wide.data(), 1, 16, t.data());
         FAIL();
-    } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("must be 8"), std::string::npos) << e.what();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("code 64 at element 5 has bits above the 6-bit format"),
+                  std::string::npos) << e.what();
     }
 }
 
@@ -139,9 +164,9 @@ TEST(SfuLutConfig, ParsedAndValidated) {
         }
     };
     refused(R"({"sfu_lut": 1})", "'edgebert.sfu_lut' = 1 must be true or false");
-    refused(R"({"sfu_lut": true, "act_total_bits": 6})", "'edgebert.sfu_lut' needs 8-bit activation codes");
-    refused(R"({"sfu_lut": true, "lanes": 8, "aux_sram_depth": 16})", "aux_sram_depth >= 256 / lanes = 32");
-    EXPECT_NO_THROW(parse(R"({"act_total_bits": 6})"));  // without the extension: no constraint
+    refused(R"({"sfu_lut": true, "lanes": 8, "aux_sram_depth": 16})", "aux_sram_depth >= 2^act_total_bits / lanes = 32");
+    EXPECT_NO_THROW(parse(R"({"sfu_lut": true, "act_total_bits": 6, "act_exp_bits": 3})"));  // a 64-entry table
+    EXPECT_NO_THROW(parse(R"({"sfu_lut": true, "lanes": 8, "aux_sram_depth": 16, "act_total_bits": 7})"));
     EXPECT_NO_THROW(parse(R"({"sfu_lut": true, "lanes": 16, "aux_sram_depth": 16})"));
 }
 

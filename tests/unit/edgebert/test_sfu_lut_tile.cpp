@@ -59,7 +59,7 @@ std::vector<uint8_t> random_codes(Rng& rng, size_t n, double sparsity) {
 
 // Any bytes, with a non-zero table[0] (zero lanes map to it) and a negative-zero entry.
 std::vector<uint8_t> random_table(Rng& rng) {
-    std::vector<uint8_t> t(fn::kLutEntries);
+    std::vector<uint8_t> t(256);  // 8-bit codes
     for (auto& x : t) x = static_cast<uint8_t>(rng.uniform_int(0, 255));
     t[0] = static_cast<uint8_t>(rng.uniform_int(1, 0x7F));
     t[7] = 0x80;
