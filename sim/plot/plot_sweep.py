@@ -1,12 +1,15 @@
 """Figures of an `edgebert-sim sweep` results.json (docs/sweep-results.schema.json).
 
 Used by plot_report.py, which writes, named after the results file (results.json):
-  results-cycles.EXT    total cycles against each swept key, one colour per target,
-                        one line per combination of the other keys' values
-  results-pareto.EXT    energy x cycles of every point and target, marker area
-                        growing with the chip area estimate, the Pareto front
-                        (nothing both faster and cheaper) per target, the published
-                        configuration (configs/soc/default.json) marked
+  results-cycles.EXT    total cycles against each swept key that takes more than one
+                        value, one colour per target, one line per combination of the
+                        other keys' values; a target whose cycles are the same at every
+                        point is named in a note instead of flattening the scale
+  results-pareto.EXT    energy x cycles of every point, one panel per target whose
+                        points differ, marker area growing with the chip area
+                        estimate, the Pareto front (nothing both faster and cheaper),
+                        the published configuration (configs/soc/default.json) marked
+                        or, when no point has its values, said to be absent
   results-accuracy.EXT  EdgeBERT's cosine against the FP32 reference over the
                         activation precision (when edgebert.act_total_bits is swept)
 A figure whose figures are absent from every row (energy and area come from the
@@ -84,19 +87,38 @@ def combo_label(values, keys):
     return ", ".join(f"{k.split('.')[-1]}={values[k]}" for k in keys) or "all"
 
 
+def varied_keys(keys, rows):
+    """The swept keys that take more than one value (a single value is a fixed part)."""
+    return [k for k in keys if len(axis_values(rows, k)[0]) > 1] or keys
+
+
+def constant_targets(rows, field):
+    """Targets whose `field` is the same at every point, with that value."""
+    out = {}
+    for t in ordered({r["target"] for r in rows}, TARGET_ORDER):
+        vals = {r.get(field) for r in rows if r["target"] == t}
+        if len(vals) == 1 and len({r["point"] for r in rows}) > 1:
+            out[t] = vals.pop()
+    return out
+
+
 def title(fig, report, what):
     fixed = report.get("fixed", {}) if isinstance(report.get("fixed"), dict) else {}
     # Files by their name: the directories say nothing about the design point.
     parts = [f"{k} {str(v).rsplit('/', 1)[-1] if k in ('soc', 'model', 'weights') else v}" for k, v in fixed.items()]
-    fig.suptitle(f"{what}\n{len({r['point'] for r in report['rows']})} points  |  " + "  |  ".join(parts),
+    fig.suptitle(f"{what}\n" + "  |  ".join([f"{len({r['point'] for r in report['rows']})} points"] + parts),
                  fontsize=9)
 
 
 def fig_cycles(plt, FuncFormatter, report, keys, rows, published, log):
-    targets = ordered({r["target"] for r in rows}, TARGET_ORDER)
+    all_keys = keys
+    keys = varied_keys(keys, rows)
+    fixed = constant_targets(rows, "total_cycles")
+    targets = [t for t in ordered({r["target"] for r in rows}, TARGET_ORDER) if t not in fixed] or list(fixed)
+    rows = [r for r in rows if r["target"] in targets]
     cols = min(3, len(keys))
     nrows = (len(keys) + cols - 1) // cols
-    fig, axes = plt.subplots(nrows, cols, figsize=(0.8 + 4.2 * cols, 0.9 + 3.3 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, cols, figsize=(0.8 + 4.4 * cols, 1.2 + 4.6 * nrows), squeeze=False)
     totals = [r["total_cycles"] for r in rows if r["total_cycles"] > 0]
     use_log = log or (totals and max(totals) / min(totals) > 20)
     for i, key in enumerate(keys):
@@ -138,11 +160,17 @@ def fig_cycles(plt, FuncFormatter, report, keys, rows, published, log):
         else:
             ax.set_ylim(bottom=0)
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: human(v, exact=False)))
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     for j in range(len(keys), nrows * cols):
         axes[j // cols][j % cols].set_visible(False)
-    title(fig, report, "Total cycles per swept parameter")
-    fig.tight_layout()
+    if set(fixed) - set(targets):
+        fig.text(0.99, 0.005, "same at every point: " + ", ".join(
+            f"{label(t)} {human(v, exact=False)} cycles" for t, v in fixed.items() if t not in targets),
+            ha="right", va="bottom", fontsize=7, color="#444444")
+    title(fig, report, "Total cycles per swept parameter" + (
+        "  (" + ", ".join(f"{k} = {rows[0]['values'][k]}" for k in all_keys if k not in keys) + ")"
+        if len(keys) < len(all_keys) else ""))
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
     return fig
 
 
@@ -157,9 +185,11 @@ def pareto_front(points):
 
 def fig_pareto(plt, FuncFormatter, report, keys, rows, published):
     pts = [r for r in rows if number(r.get("energy_j")) and r["energy_j"] > 0]
-    targets = ordered({r["target"] for r in pts}, TARGET_ORDER)
+    fixed = {t: v for t, v in constant_targets(pts, "total_cycles").items()
+             if t in constant_targets(pts, "energy_j")}
+    targets = [t for t in ordered({r["target"] for r in pts}, TARGET_ORDER) if t not in fixed] or list(fixed)
     scale, unit = energy_unit([r["energy_j"] for r in pts])
-    areas = [r["area_mm2"] for r in pts if number(r.get("area_mm2"))]
+    areas = [r["area_mm2"] for r in pts if number(r.get("area_mm2")) and r["target"] in targets]
     amin, amax = (min(areas), max(areas)) if areas else (0, 0)
 
     def size(r):
@@ -168,43 +198,50 @@ def fig_pareto(plt, FuncFormatter, report, keys, rows, published):
             return 40
         return 40 + (360 * (r["area_mm2"] - amin) / (amax - amin) if amax > amin else 120)
 
-    fig, ax = plt.subplots(figsize=(8.4, 5.0))
-    for t in targets:
+    fig, axes = plt.subplots(1, len(targets), figsize=(0.6 + 7.2 * len(targets), 5.6), squeeze=False)
+    for ax, t in zip(axes[0], targets):
         mine = [r for r in pts if r["target"] == t]
         colour = TARGET_COLOURS.get(t, "#555555")
         ax.scatter([r["energy_j"] * scale for r in mine], [r["total_cycles"] for r in mine],
                    s=[size(r) for r in mine], color=colour, alpha=0.45, edgecolors=colour, linewidths=0.6,
-                   label=label(t))
+                   label=f"{label(t)}: {len(mine)} points")
         front = pareto_front([(r["energy_j"] * scale, r["total_cycles"], r["point"]) for r in mine])
         ax.step([p[0] for p in front], [p[1] for p in front], where="post", color=colour, lw=1.0, marker=".",
-                label=f"{label(t)} Pareto front: {', '.join(p[2] for p in front[:6])}"
-                      f"{' ...' if len(front) > 6 else ''}")
-        if len({r['point'] for r in pts}) <= 16:
+                label=f"Pareto front: {', '.join(p[2] for p in front[:6])}{' ...' if len(front) > 6 else ''}")
+        if len(mine) <= 40:
             for r in mine:
                 ax.annotate(r["point"], (r["energy_j"] * scale, r["total_cycles"]), xytext=(5, 4),
                             textcoords="offset points", fontsize=6, color="#333333")
-    for r in pts:
-        if r["point"] == published:
-            ax.scatter([r["energy_j"] * scale], [r["total_cycles"]], s=260, marker="*", facecolors="none",
-                       edgecolors="black", linewidths=1.0,
-                       label="published config" if r["target"] == targets[0] else None)
-    energies = [r["energy_j"] for r in pts]
-    cycles = [r["total_cycles"] for r in pts if r["total_cycles"] > 0]
-    if max(energies) / min(energies) > 10:
-        ax.set_xscale("log")
-    if cycles and max(cycles) / min(cycles) > 10:
-        ax.set_yscale("log")
-    else:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: human(v, exact=False)))
-    ax.set_xlabel(f"energy per inference ({unit})")
-    ax.set_ylabel("total cycles (CPU clock)")
-    ax.grid(True, which="both", axis="both", alpha=0.25)
+        marked = [r for r in mine if r["point"] == published]
+        for r in marked:
+            ax.scatter([r["energy_j"] * scale], [r["total_cycles"]], s=300, marker="*", facecolors="none",
+                       edgecolors="black", linewidths=1.0, label=f"published configuration ({r['point']})")
+        if not marked:
+            ax.text(0.01, 0.99, "the published configuration (configs/soc/default.json)\nis not among these points",
+                    transform=ax.transAxes, ha="left", va="top", fontsize=7, color="#444444")
+        energies = [r["energy_j"] for r in mine]
+        cycles = [r["total_cycles"] for r in mine if r["total_cycles"] > 0]
+        if max(energies) / min(energies) > 10:
+            ax.set_xscale("log")
+        if cycles and max(cycles) / min(cycles) > 10:
+            ax.set_yscale("log")
+        else:
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: human(v, exact=False)))
+        ax.set_xlabel(f"energy per inference ({unit})")
+        ax.set_ylabel("total cycles (CPU clock)")
+        ax.set_title(label(t), fontsize=9)
+        ax.grid(True, which="both", axis="both", alpha=0.25)
+        ax.legend(fontsize=7, loc="upper right")
+    notes = []
     if areas:
-        ax.text(0.99, 0.01, f"marker area: chip area estimate, {amin:.3g} mm² (smallest) to {amax:.3g} mm² "
-                f"(largest)", transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="#444444")
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+        notes.append(f"marker area: chip area estimate, {amin:.3g} mm² (smallest) to {amax:.3g} mm² (largest)")
+    if set(fixed) - set(targets):
+        notes.append("same at every point: " + ", ".join(
+            f"{label(t)} {human(v, exact=False)} cycles" for t, v in fixed.items()))
+    if notes:
+        fig.text(0.99, 0.005, "   |   ".join(notes), ha="right", va="bottom", fontsize=7, color="#444444")
     title(fig, report, "Energy x cycles: Pareto front per target")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
 

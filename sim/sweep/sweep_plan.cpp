@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "common/json_reader.hpp"
 #include "common/json_writer.hpp"
+#include "hw/soc/soc_config_json.hpp"
 #include "sim/cli/cli_common.hpp"
 #include "embedded_configs.hpp"
 
@@ -100,7 +101,8 @@ std::vector<std::string> point_run_args(const SweepPlan& plan, const Point& p, c
 }
 
 json::object published_values(const SweepPlan& plan) {
-    const json::value defaults = parse_json_text(cli::kDefaultSocJson, cli::kDefaultSocOrigin);
+    // Every field after defaults: a key the file leaves out (e.g. edgebert.sfu_lut) has its default.
+    const json::value defaults = hw::soc_config_to_json(hw::parse_soc_config(cli::kDefaultSocJson, cli::kDefaultSocOrigin));
     const cli::WorkloadOptions w;
     json::object out;
     for (const auto& k : plan.keys) {

@@ -121,7 +121,9 @@ TEST(SweepPlan, PublishedValuesAndRunArguments) {
     const auto plan = grid_plan({"edgebert.num_vmacs=8,16", "edgebert.sfu_lut=true", "prune=0.5,0.9"});
     const auto pub = published_values(plan);
     EXPECT_EQ(pub.at("edgebert.num_vmacs"), 16);
-    EXPECT_TRUE(pub.at("edgebert.sfu_lut").is_null());  // default.json leaves it to the parser
+    // default.json leaves it out: the published value is the parser's default, so a
+    // sweep over sfu_lut=false,true finds the published point.
+    EXPECT_EQ(pub.at("edgebert.sfu_lut"), false);
     EXPECT_EQ(pub.at("prune"), 0.5);
     const auto args = point_run_args(plan, plan.points[1], "/d/points/p0001");
     const std::vector<std::string> want = {"run",     "--soc",   "/d/points/p0001/soc.json", "--model", kTiny,
