@@ -15,39 +15,19 @@
 #include "eb_program.h"
 #include "sim/functional/functional_platform.hpp"
 #include "sim/run/soc_runner.hpp"
+#include "tests/unit/compiler/workload_setup.hpp"
 
 using namespace edgebert;
 
 namespace {
 
-struct Setup {
-    model::AlbertConfig cfg;
-    model::AlbertWeights w;
-    model::ModelInput in;
-    hw::SocConfig soc;
-    std::map<std::string, float> act_max;
-    model::ReferenceResult ref;
-};
+using Setup = test::Workload;
+using test::cosine;
 
-Setup make(int seq, int layers) {
-    Setup s;
-    s.cfg = model::load_albert_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/models/albert-tiny-test.json");
-    s.w = model::synthetic_albert_weights(s.cfg, 1);
-    s.in = model::synthetic_input(s.cfg, seq, 1);
-    s.soc = hw::load_soc_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/soc/default.json");
-    model::ReferenceOptions o;
-    o.layers = layers;
-    o.act_max = &s.act_max;
-    s.ref = model::run_reference(s.cfg, s.w, s.in, o);
-    return s;
-}
+Setup make(int seq, int layers) { return test::make_workload("albert-tiny-test", seq, layers); }
 
 compiler::CompiledModel compile(const Setup& s, const hw::SocConfig& soc, int layers) {
-    compiler::CompileOptions o;
-    o.target = compiler::Target::Edgebert;
-    o.layers = layers;
-    o.offramps = true;
-    return compiler::compile_model(s.cfg, s.w, s.in, soc, o, s.act_max);
+    return test::compile_edgebert(s, soc, layers);
 }
 
 hw::SocConfig with_lanes(hw::SocConfig soc, int lanes, int vmacs) {
@@ -56,12 +36,6 @@ hw::SocConfig with_lanes(hw::SocConfig soc, int lanes, int vmacs) {
     soc.edgebert.default_limits();  // N0 / N1 / M limits: multiples of the lanes
     soc.edgebert.validate("test");
     return soc;
-}
-
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-    double ab = 0, aa = 0, bb = 0;
-    for (size_t i = 0; i < a.size(); ++i) ab += double(a[i]) * b[i], aa += double(a[i]) * a[i], bb += double(b[i]) * b[i];
-    return ab / std::sqrt(aa * bb);
 }
 
 uint64_t compute_wait(const sim::RunResult& r) {

@@ -11,50 +11,20 @@
 #include "compiler/lower/lowering.hpp"
 #include "hw/formats/pruning.hpp"
 #include "sim/run/soc_runner.hpp"
+#include "tests/unit/compiler/workload_setup.hpp"
 
 using namespace edgebert;
 
 namespace {
 
-struct Setup {
-    model::AlbertConfig cfg;
-    model::AlbertWeights w;
-    model::ModelInput in;
-    hw::SocConfig soc;
-    std::map<std::string, float> act_max;
-    model::ReferenceResult ref;
-};
+using Setup = test::Workload;
 
 // The default workload: albert-base-v2, synthetic weights pruned to 50 % as `run` does, 128 tokens.
-Setup make() {
-    Setup s;
-    s.cfg = model::load_albert_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/models/albert-base-v2.json");
-    s.w = model::synthetic_albert_weights(s.cfg, 1);
-    for (auto& group : s.w.groups)
-        for (auto& L : group)
-            for (model::Linear* lin : {&L.query, &L.key, &L.value, &L.attn_dense, &L.ffn, &L.ffn_output})
-                num::prune_magnitude(lin->weight.data.data(), lin->weight.size(), 0.5);
-    s.in = model::synthetic_input(s.cfg, 128, 1);
-    s.soc = hw::load_soc_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/soc/default.json");
-    model::ReferenceOptions o;
-    o.layers = 1;
-    o.act_max = &s.act_max;
-    s.ref = model::run_reference(s.cfg, s.w, s.in, o);
-    return s;
-}
+Setup make() { return test::make_workload("albert-base-v2", 128, 1, 0, 0.5); }
 
 double run_cosine(const Setup& s, const hw::SocConfig& soc) {
-    compiler::CompileOptions o;
-    o.target = compiler::Target::Edgebert;
-    o.layers = 1;
-    o.offramps = true;
-    const auto m = compiler::compile_model(s.cfg, s.w, s.in, soc, o, s.act_max);
-    const auto r = sim::run_on_soc(soc, m, "edgebert");
-    const auto& b = s.ref.last_hidden.data;
-    double ab = 0, aa = 0, bb = 0;
-    for (size_t i = 0; i < b.size(); ++i)
-        ab += double(r.hidden[i]) * b[i], aa += double(r.hidden[i]) * r.hidden[i], bb += double(b[i]) * b[i];
-    return ab / std::sqrt(aa * bb);
+    const auto r = sim::run_on_soc(soc, test::compile_edgebert(s, soc, 1), "edgebert");
+    return test::cosine(r.hidden, s.ref.last_hidden.data);
 }
 
 }  // namespace

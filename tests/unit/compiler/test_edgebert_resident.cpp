@@ -14,58 +14,22 @@
 #include "hw/formats/pruning.hpp"
 #include "sim/functional/functional_platform.hpp"
 #include "sim/run/soc_runner.hpp"
+#include "tests/unit/compiler/workload_setup.hpp"
 
 using namespace edgebert;
 
 namespace {
 
-struct Setup {
-    model::AlbertConfig cfg;
-    model::AlbertWeights w;
-    model::ModelInput in;
-    hw::SocConfig soc;
-    std::map<std::string, float> act_max;
-    model::ReferenceResult ref;
-};
+using Setup = test::Workload;
+using test::cosine;
 
 // `padded` trailing tokens are padding (attention_mask 0).
 Setup make(const std::string& model, int seq, int layers, int padded, double prune = 0.0) {
-    Setup s;
-    s.cfg = model::load_albert_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/models/" + model + ".json");
-    s.w = model::synthetic_albert_weights(s.cfg, 1);
-    if (prune > 0)  // as `run --prune` does
-        for (auto& group : s.w.groups)
-            for (auto& L : group)
-                for (model::Linear* lin : {&L.query, &L.key, &L.value, &L.attn_dense, &L.ffn, &L.ffn_output})
-                    num::prune_magnitude(lin->weight.data.data(), lin->weight.size(), prune);
-    s.in = model::synthetic_input(s.cfg, seq, 1);
-    if (padded > 0) {
-        s.in.attention_mask.assign(size_t(seq), 1);
-        for (int i = seq - padded; i < seq; ++i) {
-            s.in.attention_mask[size_t(i)] = 0;
-            s.in.token_ids[size_t(i)] = 0;
-        }
-    }
-    s.soc = hw::load_soc_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/soc/default.json");
-    model::ReferenceOptions o;
-    o.layers = layers;
-    o.act_max = &s.act_max;
-    s.ref = model::run_reference(s.cfg, s.w, s.in, o);
-    return s;
+    return test::make_workload(model, seq, layers, padded, prune);
 }
 
 compiler::CompiledModel compile(const Setup& s, const hw::SocConfig& soc, int layers) {
-    compiler::CompileOptions o;
-    o.target = compiler::Target::Edgebert;
-    o.layers = layers;
-    o.offramps = true;
-    return compiler::compile_model(s.cfg, s.w, s.in, soc, o, s.act_max);
-}
-
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-    double ab = 0, aa = 0, bb = 0;
-    for (size_t i = 0; i < a.size(); ++i) ab += double(a[i]) * b[i], aa += double(a[i]) * a[i], bb += double(b[i]) * b[i];
-    return ab / std::sqrt(aa * bb);
+    return test::compile_edgebert(s, soc, layers);
 }
 
 }  // namespace
