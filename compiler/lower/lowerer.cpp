@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "common/error.hpp"
+#include "hw/formats/pruning.hpp"
 
 namespace edgebert::compiler {
 
@@ -327,6 +328,13 @@ CompiledModel compile_model(const model::AlbertConfig& cfg, const model::AlbertW
         case Target::Edgebert: l = make_edgebert_lowerer(cfg, w, in, soc, opt, act_max); break;
     }
     return l->run();
+}
+
+void prune_encoder_weights(model::AlbertWeights& w, double sparsity) {
+    for (auto& group : w.groups)
+        for (auto& L : group)
+            for (model::Linear* lin : {&L.query, &L.key, &L.value, &L.attn_dense, &L.ffn, &L.ffn_output})
+                num::prune_magnitude(lin->weight.data.data(), lin->weight.size(), sparsity);
 }
 
 }  // namespace edgebert::compiler

@@ -69,4 +69,8 @@ CompiledModel compile_model(const model::AlbertConfig& cfg, const model::AlbertW
                             const model::ModelInput& in, const hw::SocConfig& soc, const CompileOptions& opt,
                             const std::map<std::string, float>& act_max);
 
+// EdgeBERT magnitude-prunes the encoder's six matrices before quantizing them
+// (`run --prune`): each to at least `sparsity` zeros, smallest magnitudes first.
+void prune_encoder_weights(model::AlbertWeights& w, double sparsity);
+
 }  // namespace edgebert::compiler

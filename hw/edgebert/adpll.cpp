@@ -23,7 +23,7 @@ double checked_power_up_mhz(const std::string& who, const AdpllConfig& c) {
     if (!(c.lock_ns >= 0) || !std::isfinite(c.lock_ns)) bad("lock_ns", fmt::format("= {} must be >= 0", c.lock_ns));
     if (!(c.initial_mhz >= c.f_min_mhz && c.initial_mhz <= c.f_max_mhz))
         bad("initial_mhz", fmt::format("= {} is out of range [{}, {}]", c.initial_mhz, c.f_min_mhz, c.f_max_mhz));
-    return Adpll::code_to_mhz(c, Adpll::mhz_to_code(c, c.initial_mhz));
+    return Adpll::power_up_mhz(c);
 }
 
 }  // namespace

@@ -43,6 +43,10 @@ public:
     static double code_to_mhz(const AdpllConfig& config, int code);
     // Nearest code, clamped to [0, max_code].
     static int mhz_to_code(const AdpllConfig& config, double mhz);
+    // The frequency the ADPLL powers up at: initial_mhz rounded to its nearest code.
+    static double power_up_mhz(const AdpllConfig& config) {
+        return code_to_mhz(config, mhz_to_code(config, config.initial_mhz));
+    }
     // Clock period of a frequency, rounded to the time resolution.
     static sc_core::sc_time mhz_to_period(double mhz) { return sc_core::sc_time(1e6 / mhz, sc_core::SC_PS); }
     int max_code() const { return max_code(config_); }

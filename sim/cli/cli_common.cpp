@@ -7,7 +7,7 @@
 #include <iostream>
 
 #include "common/error.hpp"
-#include "hw/formats/pruning.hpp"
+#include "compiler/lower/lowering.hpp"
 #include "sim/cli/commands.hpp"
 #include "embedded_configs.hpp"
 
@@ -102,11 +102,7 @@ PreparedModel prepare_model(const model::AlbertConfig& cfg, const std::string& w
     model::validate_input(cfg, input);
     PreparedModel p{load_weights(cfg, weights_path, seed), input, {}, {}};
     // EdgeBERT magnitude-prunes the encoder's matrices before quantizing them.
-    if (prune > 0)
-        for (auto& group : p.weights.weights.groups)
-            for (auto& L : group)
-                for (model::Linear* lin : {&L.query, &L.key, &L.value, &L.attn_dense, &L.ffn, &L.ffn_output})
-                    num::prune_magnitude(lin->weight.data.data(), lin->weight.size(), prune);
+    if (prune > 0) compiler::prune_encoder_weights(p.weights.weights, prune);
     model::ReferenceOptions ro;
     ro.layers = layers;
     ro.act_max = &p.act_max;

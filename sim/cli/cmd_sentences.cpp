@@ -26,21 +26,6 @@ namespace edgebert::cli {
 
 namespace {
 
-hw::EnergyEvents to_energy_events(const sim::RunResult::Events& e) {
-    hw::EnergyEvents x;
-    x.tile_macs = double(e.tile_macs);
-    x.tile_gated_macs = double(e.tile_gated_macs);
-    x.tile_sram_read_bits = double(e.tile_sram_read_bits);
-    x.tile_sram_write_bits = double(e.tile_sram_write_bits);
-    x.tile_sfu_vectors = double(e.tile_sfu_arith_vectors);  // the LUT's vectors are charged per table read
-    x.tile_sfu_lut_accesses = double(e.tile_sfu_lut_accesses);
-    x.dram_bits = double(e.dram_bits);
-    x.noc_flit_hops = double(e.noc_flit_hops);
-    x.cpu_cycles = double(e.host_cycles);
-    x.seconds = e.seconds;
-    return x;
-}
-
 double percentile(std::vector<double> v, double q) {
     std::sort(v.begin(), v.end());
     const size_t i = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size()))) - 1;
@@ -110,10 +95,10 @@ int cmd_sentences(const std::vector<std::string>& args) {
         const auto r = sim::run_on_soc(s, m, "edgebert");
         sim::LayerCost c;
         c.v = s.edgebert.ldo.initial_v;
-        c.f_mhz = hw::Adpll::code_to_mhz(s.edgebert.adpll, hw::Adpll::mhz_to_code(s.edgebert.adpll, s.edgebert.adpll.initial_mhz));
+        c.f_mhz = hw::Adpll::power_up_mhz(s.edgebert.adpll);
         c.latency_s = r.events.seconds;
         c.host_cycles = r.total_cycles;
-        c.energy = hw::compute_energy(energy, to_energy_events(r.events), c.v);
+        c.energy = hw::compute_energy(energy, target_energy_events(r.events, "edgebert", s), c.v);
         c.energy_j = c.energy.total_j;
         costs.push_back(c);
         std::cerr << fmt::format("simulated level {:2}/{} ({:.2f} V, {:.0f} MHz): {:.3f} ms, {:.3f} mJ per layer\n",

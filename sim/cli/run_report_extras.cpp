@@ -97,8 +97,7 @@ json::object target_energy_json(const hw::EnergyConfig& energy, const sim::RunRe
     double v = energy.v_nominal, mhz = soc.cpu_clock_mhz;
     if (target == "edgebert") {
         v = soc.edgebert.ldo.initial_v;
-        mhz = hw::Adpll::code_to_mhz(soc.edgebert.adpll, hw::Adpll::mhz_to_code(soc.edgebert.adpll,
-                                                                               soc.edgebert.adpll.initial_mhz));
+        mhz = hw::Adpll::power_up_mhz(soc.edgebert.adpll);
     } else if (target == "systolic") {
         mhz = soc.systolic.clock_mhz;
     }

@@ -83,6 +83,16 @@ def axis_values(rows, key):
     return seen, False
 
 
+def combo_of(row, others):
+    """The row's values of the other swept keys: which line it belongs to."""
+    return tuple(str(row["values"][k]) for k in others)
+
+
+def combos(rows, others):
+    """Every combination of the other keys' values, in order of first appearance."""
+    return list(dict.fromkeys(combo_of(r, others) for r in rows))
+
+
 def combo_label(values, keys):
     return ", ".join(f"{k.split('.')[-1]}={values[k]}" for k in keys) or "all"
 
@@ -126,25 +136,21 @@ def fig_cycles(plt, FuncFormatter, report, keys, rows, published, log):
         xs, numeric = axis_values(rows, key)
         pos = (lambda v: v) if numeric else (lambda v: xs.index(v))
         others = [k for k in keys if k != key]
-        combos = []
-        for r in rows:
-            c = tuple(str(r["values"][k]) for k in others)
-            if c not in combos:
-                combos.append(c)
+        lines = combos(rows, others)
         for t in targets:
-            for ci, c in enumerate(combos):
+            for ci, c in enumerate(lines):
                 pts = sorted((pos(r["values"][key]), r["total_cycles"]) for r in rows
-                             if r["target"] == t and tuple(str(r["values"][k]) for k in others) == c)
+                             if r["target"] == t and combo_of(r, others) == c)
                 if not pts:
                     continue
-                lab = label(t) if len(combos) == 1 else \
+                lab = label(t) if len(lines) == 1 else \
                     f"{label(t)}: {combo_label(dict(zip(others, c)), others)}"
                 # One target: a colour per line; several: a colour per target, a dash per line.
-                colour = COMBO_COLOURS[ci % len(COMBO_COLOURS)] if len(targets) == 1 and len(combos) > 1 \
+                colour = COMBO_COLOURS[ci % len(COMBO_COLOURS)] if len(targets) == 1 and len(lines) > 1 \
                     else TARGET_COLOURS.get(t, "#555555")
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], color=colour,
                         ls=LINESTYLES[ci % len(LINESTYLES)], marker=MARKERS[ci % len(MARKERS)], ms=4, lw=1.2,
-                        label=lab if len(combos) <= 12 else (label(t) if ci == 0 else None))
+                        label=lab if len(lines) <= 12 else (label(t) if ci == 0 else None))
         for r in rows:
             if r["point"] == published:
                 ax.plot(pos(r["values"][key]), r["total_cycles"], marker="*", ms=13, mfc="none", mec="black",
@@ -249,18 +255,13 @@ def fig_accuracy(plt, report, keys, rows, published):
     key = "edgebert.act_total_bits"
     pts = [r for r in rows if r["target"] == "edgebert" and number(r.get("cosine"))]
     others = [k for k in keys if k != key]
-    combos = []
-    for r in pts:
-        c = tuple(str(r["values"][k]) for k in others)
-        if c not in combos:
-            combos.append(c)
+    lines = combos(pts, others)
     fig, ax = plt.subplots(figsize=(6.0, 4.0))
-    for ci, c in enumerate(combos):
-        line = sorted((r["values"][key], r["cosine"]) for r in pts
-                      if tuple(str(r["values"][k]) for k in others) == c)
+    for ci, c in enumerate(lines):
+        line = sorted((r["values"][key], r["cosine"]) for r in pts if combo_of(r, others) == c)
         ax.plot([p[0] for p in line], [p[1] for p in line], ls=LINESTYLES[ci % len(LINESTYLES)],
                 marker=MARKERS[ci % len(MARKERS)], color=TARGET_COLOURS["edgebert"], ms=4, lw=1.2,
-                label=combo_label(dict(zip(others, c)), others) if others and len(combos) <= 8 else None)
+                label=combo_label(dict(zip(others, c)), others) if others and len(lines) <= 8 else None)
     for r in pts:
         if r["point"] == published:
             ax.plot(r["values"][key], r["cosine"], marker="*", ms=13, mfc="none", mec="black", ls="none",

@@ -9,10 +9,6 @@
 
 namespace edgebert::sim {
 
-double tile_clock_mhz(const hw::EdgebertTileConfig& cfg) {
-    return hw::Adpll::code_to_mhz(cfg.adpll, hw::Adpll::mhz_to_code(cfg.adpll, cfg.adpll.initial_mhz));
-}
-
 BoundInputs bound_inputs(const hw::SocConfig& soc, const RunResult& r) {
     BoundInputs in;
     in.macs_issued = r.events.tile_macs;
@@ -22,7 +18,7 @@ BoundInputs bound_inputs(const hw::SocConfig& soc, const RunResult& r) {
     in.lanes = soc.edgebert.lanes;
     in.num_vmacs = soc.edgebert.num_vmacs;
     in.axi_beat_bytes = soc.edgebert.axi_beat_bytes();
-    in.tile_mhz = tile_clock_mhz(soc.edgebert);
+    in.tile_mhz = hw::Adpll::power_up_mhz(soc.edgebert.adpll);  // run programs issue no DVFS command
     in.cycle_mhz = soc.cpu_clock_mhz;
     for (const auto& [key, cats] : r.accounts)
         for (size_t c = 0; c < hw::kHostCategories; ++c) {

@@ -51,8 +51,6 @@ struct Bound {
     double cpu_share = 0;             // cpu_cycles / total_cycles
 };
 
-// The tile clock a run uses: the ADPLL's power-up frequency, rounded to its DCO code.
-double tile_clock_mhz(const hw::EdgebertTileConfig& cfg);
 BoundInputs bound_inputs(const hw::SocConfig& soc, const RunResult& r);
 Bound compute_bound(const BoundInputs& in);
 boost::json::object bound_json(const Bound& b, const BoundInputs& in);

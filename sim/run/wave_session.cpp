@@ -245,6 +245,14 @@ void WaveSession::declare() {
 
     const std::string regions = filter_path(opt_.target + "_regions");
     const std::string modules = filter_path("modules");
+    auto new_tile = [](const hw::TileSpec& spec, bool edgebert, int beat_bytes) {
+        auto t = std::make_unique<TileVars>();
+        t->name = spec.name;
+        t->edgebert = edgebert;
+        t->reg_base = spec.reg_base;
+        t->beat_bytes = beat_bytes;
+        return t;
+    };
     auto add_bus_vars = [&](TileVars& t, const std::string& s, const std::string& reg_filter) {
         t.regs_addr = w.add(s + ".regs", "wr_addr", 16);
         t.regs_data = w.add(s + ".regs", "wr_data", 32);
@@ -272,11 +280,7 @@ void WaveSession::declare() {
         const auto& spec = *eb_specs[i];
         if (!scope_selected(scopes_, spec.name)) continue;
         auto& tile = soc_.edgebert(i);
-        auto t = std::make_unique<TileVars>();
-        t->name = spec.name;
-        t->edgebert = true;
-        t->reg_base = spec.reg_base;
-        t->beat_bytes = tile.config().axi_beat_bytes();
+        auto t = new_tile(spec, true, tile.config().axi_beat_bytes());
         const std::string s = "soc." + spec.name;
         const std::string cmds = filter_path("edgebert_commands"), causes = filter_path("edgebert_causes");
         t->irq = watch(w, tile.control.irq, s, "irq", 1, now);
@@ -319,11 +323,7 @@ void WaveSession::declare() {
         const auto& spec = *sy_specs[i];
         if (!scope_selected(scopes_, spec.name)) continue;
         auto& tile = soc_.systolic(i);
-        auto t = std::make_unique<TileVars>();
-        t->name = spec.name;
-        t->edgebert = false;
-        t->reg_base = spec.reg_base;
-        t->beat_bytes = tile.config().axi_beat_bytes();
+        auto t = new_tile(spec, false, tile.config().axi_beat_bytes());
         const std::string s = "soc." + spec.name;
         t->irq = watch(w, tile.irq, s, "irq", 1, now);
         const int busy = watch(w, tile.busy, s, "busy", 1, now);

@@ -9,7 +9,6 @@
 #include <string>
 
 #include "compiler/lower/lowering.hpp"
-#include "hw/formats/pruning.hpp"
 #include "sim/run/soc_runner.hpp"
 #include "tests/unit/compiler/workload_setup.hpp"
 

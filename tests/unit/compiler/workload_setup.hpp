@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "compiler/lower/lowering.hpp"
-#include "hw/formats/pruning.hpp"
 #include "hw/soc/soc_config.hpp"
 
 namespace edgebert::test {
@@ -29,11 +28,7 @@ inline Workload make_workload(const std::string& model, int seq, int layers, int
     Workload s;
     s.cfg = model::load_albert_config(std::string(EDGEBERT_SOURCE_DIR) + "/configs/models/" + model + ".json");
     s.w = model::synthetic_albert_weights(s.cfg, 1);
-    if (prune > 0)
-        for (auto& group : s.w.groups)
-            for (auto& L : group)
-                for (model::Linear* lin : {&L.query, &L.key, &L.value, &L.attn_dense, &L.ffn, &L.ffn_output})
-                    num::prune_magnitude(lin->weight.data.data(), lin->weight.size(), prune);
+    if (prune > 0) compiler::prune_encoder_weights(s.w, prune);  // as `run --prune` does
     s.in = model::synthetic_input(s.cfg, seq, 1);
     if (padded > 0) {
         s.in.attention_mask.assign(size_t(seq), 1);
